@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmcursor userspace ABI: /dev/vmcursor ioctls.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#ifndef _UAPI_VMCURSOR_IOCTL_H
+#define _UAPI_VMCURSOR_IOCTL_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/**
+ * DOC: General ioctl format
+ *
+ * Each open() of /dev/vmcursor creates one private address space with its
+ * own x86-64 page tables; close() tears it down and frees every frame and
+ * table page after the TLB flushes that cover them. Frame handles are small
+ * opaque integers, private to the file descriptor.
+ *
+ * Every ioctl takes a pointer to a structure that starts with a __u32 @size
+ * (the caller's sizeof) and a __u32 @flags. The kernel accepts both shorter
+ * structures (down to the last mandatory field; missing trailing fields read
+ * as zero) and longer ones (whose trailing bytes must be zero). Fields named
+ * __reserved must be zero. Output fields are prefixed with out_.
+ *
+ * Errors, common to every command:
+ *
+ *  - ENOTTY: unknown ioctl number.
+ *  - E2BIG: the structure is longer than the kernel knows and the extra
+ *    bytes are not zero; or a count exceeds its documented maximum.
+ *  - EOPNOTSUPP: an unknown flag, op code, change kind or cache mode, or a
+ *    page size or property the CPU or the space cannot map.
+ *  - EINVAL: @size is below the minimum, a __reserved field is not zero,
+ *    or an address, length or offset is not aligned as required.
+ *  - ENOENT: the frame handle does not exist in this file descriptor.
+ *  - ENOMEM: out of memory, or a per-space cap (module parameters
+ *    max_frames, max_table_pages) would be exceeded.
+ *  - EOVERFLOW: address arithmetic wraps, or a frame reference count would
+ *    pass its maximum.
+ *  - EFAULT: a user pointer is bad, or a probe access through the MMU
+ *    faulted (absent page, write to read-only, no read permission).
+ *  - ERANGE: an address or length lies outside the cursor's range or the
+ *    managed user range, or a mapping does not fit in its frame.
+ *
+ * A failing command or cursor op changes nothing.
+ */
+
+#define VMC_DEVICE_PATH		"/dev/vmcursor"
+#define VMC_ABI_VERSION		1
+#define VMC_IOCTL_TYPE		0xC5
+
+enum {
+	VMC_CMD_BASE = 0x80,
+	VMC_CMD_INFO = VMC_CMD_BASE,
+	VMC_CMD_FRAME_ALLOC,
+	VMC_CMD_FRAME_DROP,
+	VMC_CMD_BATCH,
+	VMC_CMD_PROBE,
+	VMC_CMD_DUMP,
+	VMC_CMD_CHECK,
+	VMC_CMD_STATS,
+	VMC_CMD_BENCH,
+	VMC_CMD_LAST,
+};
+
+/*
+ * Page property, as a __u32: access flags in bits 0-4, cache mode in bits
+ * 8-11. Accessed and dirty are set by the MMU and may also be set by map.
+ */
+#define VMC_PROP_R		0x01u
+#define VMC_PROP_W		0x02u
+#define VMC_PROP_X		0x04u
+#define VMC_PROP_A		0x08u
+#define VMC_PROP_D		0x10u
+#define VMC_PROP_FLAGS_MASK	0x1fu
+#define VMC_PROP_CACHE_SHIFT	8
+#define VMC_PROP_CACHE_MASK	(0xfu << VMC_PROP_CACHE_SHIFT)
+#define VMC_CACHE_WB		0u
+#define VMC_CACHE_WT		1u
+#define VMC_CACHE_WC		2u
+#define VMC_CACHE_UC		3u
+#define VMC_NR_CACHE_MODES	4u
+#define VMC_PROP_CACHE(p)	(((p) & VMC_PROP_CACHE_MASK) >> VMC_PROP_CACHE_SHIFT)
+#define VMC_PROP_MAKE(flags, cache) \
+	(((flags) & VMC_PROP_FLAGS_MASK) | ((cache) << VMC_PROP_CACHE_SHIFT))
+
+/* Feature bits of struct vmc_info.out_features. */
+#define VMC_FEAT_LA57		(1ull << 0)	/* 5-level paging active */
+#define VMC_FEAT_1G		(1ull << 1)	/* 1 GiB leaves (pdpe1gb) */
+#define VMC_FEAT_NX		(1ull << 2)	/* hardware no-execute */
+#define VMC_FEAT_PCID		(1ull << 3)	/* CR4.PCIDE set */
+#define VMC_FEAT_INVPCID	(1ull << 4)
+#define VMC_FEAT_SMAP		(1ull << 5)
+#define VMC_FEAT_PTI		(1ull << 6)	/* page-table isolation on */
+#define VMC_FEAT_PAT		(1ull << 7)	/* PAT enabled */
+
+/**
+ * struct vmc_info - VMC_IOC_INFO: version, features and limits
+ * @size: sizeof(struct vmc_info)
+ * @flags: must be 0
+ * @out_abi_version: VMC_ABI_VERSION
+ * @out_levels: paging levels of this space, 4 or 5
+ * @out_features: VMC_FEAT_* bits
+ * @out_va_start: first address the cursor may manage (0)
+ * @out_va_end: end (exclusive) of the managed user range
+ * @out_page_sizes: bitmap of leaf sizes map accepts (bit n = 2^n bytes)
+ * @out_cache_modes: bitmap of VMC_CACHE_* values map accepts
+ * @out_max_batch_ops: maximum struct vmc_batch.nr_ops
+ * @out_max_probe_len: maximum struct vmc_probe.len
+ * @out_max_frames: per-space frame cap
+ * @out_max_table_pages: per-space table-page cap
+ * @__reserved: must be 0
+ */
+struct vmc_info {
+	__u32 size;
+	__u32 flags;
+	__u32 out_abi_version;
+	__u32 out_levels;
+	__aligned_u64 out_features;
+	__aligned_u64 out_va_start;
+	__aligned_u64 out_va_end;
+	__aligned_u64 out_page_sizes;
+	__u32 out_cache_modes;
+	__u32 out_max_batch_ops;
+	__u32 out_max_probe_len;
+	__u32 __reserved;
+	__aligned_u64 out_max_frames;
+	__aligned_u64 out_max_table_pages;
+};
+
+#define VMC_FRAME_4K		0u
+#define VMC_FRAME_2M		9u
+
+/**
+ * struct vmc_frame_alloc - VMC_IOC_FRAME_ALLOC: allocate a zeroed frame
+ * @size: sizeof(struct vmc_frame_alloc)
+ * @flags: must be 0
+ * @order: VMC_FRAME_4K or VMC_FRAME_2M (EOPNOTSUPP otherwise)
+ * @out_handle: the new frame's handle (never 0)
+ * @out_paddr: physical address; 0 unless the caller has CAP_SYS_ADMIN
+ *
+ * The handle holds one reference on the frame; each leaf mapping any part
+ * of it holds another. The frame is freed when the last one goes.
+ */
+struct vmc_frame_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 order;
+	__u32 out_handle;
+	__aligned_u64 out_paddr;
+};
+
+/**
+ * struct vmc_frame_drop - VMC_IOC_FRAME_DROP: drop a frame handle
+ * @size: sizeof(struct vmc_frame_drop)
+ * @flags: must be 0
+ * @handle: handle from VMC_IOC_FRAME_ALLOC (ENOENT if unknown)
+ * @__reserved: must be 0
+ *
+ * Mappings of the frame stay valid: they hold their own references.
+ */
+struct vmc_frame_drop {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 __reserved;
+};
+
+/* Cursor op codes (struct vmc_op.code). */
+enum vmc_op_code {
+	VMC_OP_VA = 1,		/* result: va */
+	VMC_OP_QUERY,		/* result: va..end, mapping if any */
+	VMC_OP_FIND_NEXT,	/* in: len; result: va if found */
+	VMC_OP_JUMP,		/* in: va */
+	VMC_OP_MAP,		/* in: handle, offset, prop, level */
+	VMC_OP_UNMAP,		/* in: len; result: count */
+	VMC_OP_PROTECT_NEXT,	/* in: len, change, prop; result: va..end */
+	VMC_OP_FLUSH,		/* dispatch pending TLB flushes */
+	VMC_OP_LAST,
+};
+
+/* protect_next change kinds (struct vmc_op.change). */
+enum vmc_change {
+	VMC_CHANGE_SET = 1,	/* property := prop */
+	VMC_CHANGE_ADD,		/* flags |= prop & VMC_PROP_FLAGS_MASK */
+	VMC_CHANGE_CLEAR,	/* flags &= ~(prop & VMC_PROP_FLAGS_MASK) */
+	VMC_CHANGE_CACHE,	/* cache mode := VMC_PROP_CACHE(prop) */
+	VMC_CHANGE_LAST,
+};
+
+/**
+ * struct vmc_op - one cursor operation in a batch
+ * @code: enum vmc_op_code
+ * @flags: must be 0
+ * @va: VMC_OP_JUMP target
+ * @len: VMC_OP_FIND_NEXT, VMC_OP_UNMAP and VMC_OP_PROTECT_NEXT length
+ * @offset: VMC_OP_MAP byte offset of the mapped piece within the frame
+ * @handle: VMC_OP_MAP frame handle
+ * @prop: VMC_OP_MAP property; VMC_OP_PROTECT_NEXT operand
+ * @level: VMC_OP_MAP leaf level: 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB)
+ * @change: VMC_OP_PROTECT_NEXT enum vmc_change
+ *
+ * Fields an op does not use must be 0 (EINVAL otherwise).
+ */
+struct vmc_op {
+	__u32 code;
+	__u32 flags;
+	__aligned_u64 va;
+	__aligned_u64 len;
+	__aligned_u64 offset;
+	__u32 handle;
+	__u32 prop;
+	__u32 level;
+	__u32 change;
+};
+
+/* struct vmc_op_result.flags */
+#define VMC_RES_DONE		(1u << 0)	/* the op ran (error may be set) */
+#define VMC_RES_FOUND		(1u << 1)	/* find_next/protect_next found */
+#define VMC_RES_MAPPED		(1u << 2)	/* query: a leaf is mapped */
+#define VMC_RES_TRACKED		(1u << 3)	/* query: leaf maps a frame */
+
+/**
+ * struct vmc_op_result - the result of one cursor op
+ * @error: 0, or the negative errno of a failed op (which changed nothing)
+ * @flags: VMC_RES_* bits
+ * @va: the cursor's virtual address after the op; for VMC_OP_QUERY and
+ *	VMC_OP_PROTECT_NEXT the start of the reported range
+ * @end: VMC_OP_QUERY and VMC_OP_PROTECT_NEXT: end of the reported range
+ * @count: VMC_OP_UNMAP: number of removed mappings
+ * @handle: VMC_OP_QUERY: frame handle of the mapped frame, if tracked
+ * @prop: VMC_OP_QUERY: property of the leaf, including A and D
+ * @offset: VMC_OP_QUERY: offset of the leaf's start within its frame
+ * @paddr: VMC_OP_QUERY: physical address (0 without CAP_SYS_ADMIN)
+ * @level: VMC_OP_QUERY: leaf level (1-3), or the level of the absent entry
+ * @__reserved: 0
+ */
+struct vmc_op_result {
+	__s32 error;
+	__u32 flags;
+	__aligned_u64 va;
+	__aligned_u64 end;
+	__aligned_u64 count;
+	__u32 handle;
+	__u32 prop;
+	__aligned_u64 offset;
+	__aligned_u64 paddr;
+	__u32 level;
+	__u32 __reserved;
+};
+
+#define VMC_BATCH_STOP_ON_ERROR	(1u << 0)
+#define VMC_MAX_BATCH_OPS	4096u
+
+/**
+ * struct vmc_batch - VMC_IOC_BATCH: one cursor lifetime over [start, end)
+ * @size: sizeof(struct vmc_batch)
+ * @flags: VMC_BATCH_STOP_ON_ERROR
+ * @start: cursor range start (4 KiB aligned)
+ * @end: cursor range end (exclusive, 4 KiB aligned)
+ * @ops: user pointer to @nr_ops struct vmc_op of @op_size bytes each
+ * @results: user pointer to @nr_ops struct vmc_op_result of @result_size
+ * @nr_ops: number of ops (at most VMC_MAX_BATCH_OPS, E2BIG beyond)
+ * @op_size: the caller's sizeof(struct vmc_op)
+ * @result_size: the caller's sizeof(struct vmc_op_result)
+ * @out_nr_done: number of ops that ran
+ *
+ * Creating the cursor can fail as a whole (EINVAL, ERANGE, ENOMEM): then
+ * no op runs. Otherwise each op that ran has its own result; a failing op
+ * changes nothing and the following ops still run, unless
+ * VMC_BATCH_STOP_ON_ERROR is set. The ioctl returns 0 when the cursor was
+ * created, whatever the ops' results. Pending TLB flushes are dispatched
+ * when the batch ends, and after every VMC_OP_PROTECT_NEXT's range is
+ * queued for flushing.
+ */
+struct vmc_batch {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__aligned_u64 ops;
+	__aligned_u64 results;
+	__u32 nr_ops;
+	__u32 op_size;
+	__u32 result_size;
+	__u32 out_nr_done;
+};
+
+#define VMC_PROBE_WRITE		(1u << 0)
+#define VMC_MAX_PROBE_LEN	(1u << 20)
+
+/**
+ * struct vmc_probe - VMC_IOC_PROBE: access the space through the MMU
+ * @size: sizeof(struct vmc_probe)
+ * @flags: VMC_PROBE_WRITE to write @buf to the space, else read into @buf
+ * @va: user virtual address in the space
+ * @len: byte count, 1..VMC_MAX_PROBE_LEN
+ * @buf: user pointer to @len bytes in the calling process
+ * @out_done: bytes transferred before a fault
+ *
+ * The space's page tables are loaded into CR3 on the calling CPU for the
+ * access. A fault (absent, read-only, no read permission) returns EFAULT
+ * with @out_done telling how far it got.
+ */
+struct vmc_probe {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 va;
+	__aligned_u64 len;
+	__aligned_u64 buf;
+	__aligned_u64 out_done;
+};
+
+/* struct vmc_mapping.flags */
+#define VMC_MAP_TRACKED		(1u << 0)
+
+/**
+ * struct vmc_mapping - one leaf, as reported by VMC_IOC_DUMP
+ * @va: start of the leaf
+ * @len: leaf size (4 KiB, 2 MiB or 1 GiB)
+ * @offset: offset of the leaf's start within its frame
+ * @paddr: physical address (0 without CAP_SYS_ADMIN)
+ * @handle: frame handle (0 if untracked)
+ * @prop: property, including A and D
+ * @level: 1, 2 or 3
+ * @flags: VMC_MAP_* bits
+ */
+struct vmc_mapping {
+	__aligned_u64 va;
+	__aligned_u64 len;
+	__aligned_u64 offset;
+	__aligned_u64 paddr;
+	__u32 handle;
+	__u32 prop;
+	__u32 level;
+	__u32 flags;
+};
+
+#define VMC_MAX_DUMP_ENTRIES	65536u
+
+/**
+ * struct vmc_dump - VMC_IOC_DUMP: list mappings, paged
+ * @size: sizeof(struct vmc_dump)
+ * @flags: must be 0
+ * @start: first address to report (4 KiB aligned); pass the previous
+ *	call's @out_next to continue
+ * @entries: user pointer to @max_entries struct vmc_mapping
+ * @max_entries: capacity of @entries (1..VMC_MAX_DUMP_ENTRIES)
+ * @entry_size: the caller's sizeof(struct vmc_mapping)
+ * @out_nr: number of entries written
+ * @__reserved: must be 0
+ * @out_next: where the next call should start; equals the end of the
+ *	managed range when the dump is complete
+ */
+struct vmc_dump {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 start;
+	__aligned_u64 entries;
+	__u32 max_entries;
+	__u32 entry_size;
+	__u32 out_nr;
+	__u32 __reserved;
+	__aligned_u64 out_next;
+};
+
+/**
+ * struct vmc_check - VMC_IOC_CHECK: run the invariant checker
+ * @size: sizeof(struct vmc_check)
+ * @flags: must be 0
+ * @msg: user pointer to a buffer for a text report (may be 0)
+ * @msg_len: size of @msg in bytes
+ * @out_violations: number of violated invariants (0 = consistent)
+ * @out_mappings: leaves found
+ * @out_table_pages: table pages reachable from the root (root included)
+ * @out_frames: distinct frames mapped
+ *
+ * Waits for deferred frees to finish first, so that every frame's
+ * reference count can be compared with its holders.
+ */
+struct vmc_check {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 msg;
+	__u32 msg_len;
+	__u32 out_violations;
+	__aligned_u64 out_mappings;
+	__aligned_u64 out_table_pages;
+	__aligned_u64 out_frames;
+};
+
+#define VMC_STATS_GLOBAL	(1u << 0)
+
+/**
+ * struct vmc_stats - VMC_IOC_STATS: counters of this space (or all)
+ * @size: sizeof(struct vmc_stats)
+ * @flags: VMC_STATS_GLOBAL for the module-wide totals
+ * @out_invlpg: INVLPG instructions executed
+ * @out_full_flushes: full flushes (CR3 reload or INVPCID single-context)
+ * @out_invpcid: INVPCID instructions executed
+ * @out_ipis: IPIs sent for remote flushes
+ * @out_deferred_frees: frame references and table pages released after
+ *	their flush (and, for table pages, an RCU grace period)
+ * @out_maps: leaves written by map
+ * @out_unmapped: mappings removed by unmap
+ * @out_protects: leaves changed by protect_next
+ * @out_splits: huge leaves split
+ * @out_table_pages: table pages currently allocated (root included)
+ * @out_frames: frames currently allocated
+ * @out_activations: times the space was loaded into CR3
+ */
+struct vmc_stats {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 out_invlpg;
+	__aligned_u64 out_full_flushes;
+	__aligned_u64 out_invpcid;
+	__aligned_u64 out_ipis;
+	__aligned_u64 out_deferred_frees;
+	__aligned_u64 out_maps;
+	__aligned_u64 out_unmapped;
+	__aligned_u64 out_protects;
+	__aligned_u64 out_splits;
+	__aligned_u64 out_table_pages;
+	__aligned_u64 out_frames;
+	__aligned_u64 out_activations;
+};
+
+#define VMC_IOC_INFO		_IO(VMC_IOCTL_TYPE, VMC_CMD_INFO)
+#define VMC_IOC_FRAME_ALLOC	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_ALLOC)
+#define VMC_IOC_FRAME_DROP	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_DROP)
+#define VMC_IOC_BATCH		_IO(VMC_IOCTL_TYPE, VMC_CMD_BATCH)
+#define VMC_IOC_PROBE		_IO(VMC_IOCTL_TYPE, VMC_CMD_PROBE)
+#define VMC_IOC_DUMP		_IO(VMC_IOCTL_TYPE, VMC_CMD_DUMP)
+#define VMC_IOC_CHECK		_IO(VMC_IOCTL_TYPE, VMC_CMD_CHECK)
+#define VMC_IOC_STATS		_IO(VMC_IOCTL_TYPE, VMC_CMD_STATS)
+#define VMC_IOC_BENCH		_IO(VMC_IOCTL_TYPE, VMC_CMD_BENCH)
+
+#endif /* _UAPI_VMCURSOR_IOCTL_H */
