@@ -108,7 +108,7 @@ enum {
  * @out_cache_modes: bitmap of VMC_CACHE_* values map accepts
  * @out_max_batch_ops: maximum struct vmc_batch.nr_ops
  * @out_max_probe_len: maximum struct vmc_probe.len
- * @out_max_frames: per-space frame cap
+ * @out_max_frames: per-space cap on frame memory, in 4 KiB pages
  * @out_max_table_pages: per-space table-page cap
  * @__reserved: must be 0
  */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmcursor: private x86-64 address spaces driven through a page-table cursor.
+ * vmcursor: private x86-64 address spaces driven through a page-table
+ * cursor. This file holds the module's life cycle and the /dev/vmcursor
+ * character device: each open() is one address space.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -9,14 +11,57 @@
 #include <linux/module.h>
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include "pt.h"
+#include "vmc_dev.h"
+
+static unsigned long max_table_pages;
+module_param(max_table_pages, ulong, 0644);
+MODULE_PARM_DESC(max_table_pages,
+		 "Per-space cap on table pages (0: 1/8 of RAM at open)");
+
+static unsigned long max_frame_pages;
+module_param(max_frame_pages, ulong, 0644);
+MODULE_PARM_DESC(max_frame_pages,
+		 "Per-space cap on frame memory in 4 KiB pages (0: 1/2 of RAM at open)");
+
+static long vmc_cap(unsigned long param, unsigned int ram_shift)
+{
+	return param ? (long)min(param, (unsigned long)LONG_MAX) :
+		       (long)(totalram_pages() >> ram_shift);
+}
 
 static int vmc_open(struct inode *inode, struct file *file)
 {
+	struct vmc_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
+
+	if (!vf)
+		return -ENOMEM;
+	vf->space = vmc_space_create(vmc_cap(max_table_pages, 3),
+				     vmc_cap(max_frame_pages, 1));
+	if (IS_ERR(vf->space)) {
+		int err = PTR_ERR(vf->space);
+
+		kfree(vf);
+		return err;
+	}
+	xa_init_flags(&vf->frames, XA_FLAGS_ALLOC1);
+	mutex_init(&vf->frames_mutex);
+	file->private_data = vf;
 	return 0;
 }
 
+/* No ioctl runs any more: drop the handles, then the whole tree. */
 static int vmc_release(struct inode *inode, struct file *file)
 {
+	struct vmc_file *vf = file->private_data;
+
+	vmc_file_drop_frames(vf);
+	vmc_space_destroy(vf->space);
+	xa_destroy(&vf->frames);
+	mutex_destroy(&vf->frames_mutex);
+	kfree(vf);
 	return 0;
 }
 
@@ -24,6 +69,9 @@ static const struct file_operations vmc_fops = {
 	.owner = THIS_MODULE,
 	.open = vmc_open,
 	.release = vmc_release,
+	.unlocked_ioctl = vmc_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
 };
 
 static struct miscdevice vmc_misc = {
@@ -35,17 +83,34 @@ static struct miscdevice vmc_misc = {
 
 static int __init vmc_init(void)
 {
-	int err = misc_register(&vmc_misc);
+	int err;
 
+	vmc_pt_init();
+	err = vmc_meta_init();
 	if (err)
 		return err;
-	pr_info("loaded\n");
+	err = vmc_tlb_init();
+	if (err)
+		goto err_meta;
+	err = misc_register(&vmc_misc);
+	if (err)
+		goto err_tlb;
+	pr_info("%d-level paging, user range [0, %#llx)\n", vmc_nr_levels,
+		vmc_user_va_end());
 	return 0;
+
+err_tlb:
+	vmc_tlb_exit();
+err_meta:
+	vmc_meta_exit();
+	return err;
 }
 
 static void __exit vmc_exit(void)
 {
 	misc_deregister(&vmc_misc);
+	vmc_tlb_exit();
+	vmc_meta_exit();
 }
 
 module_init(vmc_init);

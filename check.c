@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invariant checker: walks a space's real tree and checks what vostd's
+ * invariants (and vmcursor's decisions) promise about it.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/xarray.h>
+#include <linux/mutex.h>
+#include "pt.h"
+
+struct vmc_checker {
+	struct vmc_space *space;
+	struct vmc_check_report *rep;
+	struct xarray holders;		/* frame (head pfn) -> leaves */
+	u64 reachable_pages;
+	int err;
+};
+
+static __printf(2, 3) void vmc_violation(struct vmc_checker *ck,
+					 const char *fmt, ...)
+{
+	struct vmc_check_report *rep = ck->rep;
+	va_list args;
+
+	rep->violations++;
+	if (!rep->msg || rep->msg_used + 1 >= rep->msg_len)
+		return;
+	va_start(args, fmt);
+	rep->msg_used += vscnprintf(rep->msg + rep->msg_used,
+				    rep->msg_len - rep->msg_used, fmt, args);
+	va_end(args);
+}
+
+/* Count one leaf holder of @frame. */
+static void vmc_check_hold(struct vmc_checker *ck, struct vmc_frame *frame)
+{
+	unsigned long key = page_to_pfn(frame->page);
+	void *old = xa_load(&ck->holders, key);
+	unsigned long n = old ? xa_to_value(old) : 0;
+
+	if (!n)
+		ck->rep->frames++;
+	if (xa_err(xa_store(&ck->holders, key, xa_mk_value(n + 1), GFP_KERNEL)))
+		ck->err = -ENOMEM;
+}
+
+static void vmc_check_leaf(struct vmc_checker *ck,
+			   const struct vmc_pte_info *info, int level, u64 va)
+{
+	struct vmc_frame *frame;
+	u64 ref, fpa, size = vmc_page_size(level);
+
+	ck->rep->mappings++;
+	if (!vmc_level_supported(level))
+		vmc_violation(ck, "%#llx: level-%d leaf unsupported\n", va, level);
+	if (!vmc_prop_supported(info->prop))
+		vmc_violation(ck, "%#llx: property %#x unsupported\n", va,
+			      info->prop);
+	if (!info->tracked)
+		return;
+	frame = vmc_frame_from_pa(info->pa);
+	if (!frame || frame->usage != VMC_USAGE_FRAME) {
+		vmc_violation(ck, "%#llx: pa %#llx is not a frame\n", va, info->pa);
+		return;
+	}
+	fpa = vmc_frame_pa(frame);
+	if (info->pa < fpa || info->pa - fpa + size > vmc_frame_size(frame))
+		vmc_violation(ck, "%#llx: leaf outside its frame\n", va);
+	ref = vmc_frame_refcount(frame);
+	if (!ref || ref > VMC_REF_MAX)
+		vmc_violation(ck, "%#llx: frame refcount %#llx\n", va, ref);
+	vmc_check_hold(ck, frame);
+}
+
+static void vmc_check_node(struct vmc_checker *ck, struct vmc_node *node,
+			   int level, u64 base)
+{
+	unsigned int i, n = level == ck->space->nr_levels ?
+			    VMC_PTES_PER_NODE / 2 : VMC_PTES_PER_NODE;
+	struct vmc_pte_info info;
+	unsigned int present = 0;
+
+	ck->reachable_pages += 1 << node->order;
+	ck->rep->table_pages += 1 << node->order;
+	if (node->usage != VMC_USAGE_PTNODE || node->level != level ||
+	    node->stray || node->space != ck->space ||
+	    atomic64_read(&node->ref) != 1 || vmc_node_is_locked(node))
+		vmc_violation(ck, "%#llx: node level %u/%d stray %d ref %lld locked %d\n",
+			      base, node->level, level, node->stray,
+			      atomic64_read(&node->ref), vmc_node_is_locked(node));
+	for (i = 0; i < n; i++) {
+		u64 pte = vmc_pte_read(&node->ptes[i]);
+		u64 va = base + ((u64)i << vmc_level_shift(level));
+
+		switch (vmc_pte_decode(pte, level, &info)) {
+		case VMC_PTE_ABSENT:
+			continue;
+		case VMC_PTE_TABLE:
+			vmc_check_node(ck, vmc_node_from_pa(info.pa), level - 1, va);
+			break;
+		case VMC_PTE_LEAF:
+			vmc_check_leaf(ck, &info, level, va);
+			break;
+		default:
+			vmc_violation(ck, "%#llx: level-%d entry %#llx undecodable\n",
+				      va, level, pte);
+			break;
+		}
+		present++;
+	}
+	if (present != node->nr_children)
+		vmc_violation(ck, "%#llx: level-%d node has %u entries, nr_children %u\n",
+			      base, level, present, node->nr_children);
+}
+
+/* Holders are packed as leaves | references held elsewhere << 32. */
+#define VMC_EXTRA_SHIFT	32
+
+static int vmc_check_add_extra(struct vmc_checker *ck, struct xarray *extra)
+{
+	unsigned long index, key;
+	void *entry;
+
+	xa_for_each(extra, index, entry) {
+		struct vmc_frame *frame = entry;
+		void *old;
+
+		key = page_to_pfn(frame->page);
+		old = xa_load(&ck->holders, key);
+		if (xa_err(xa_store(&ck->holders, key,
+				    xa_mk_value((old ? xa_to_value(old) : 0) +
+						(1UL << VMC_EXTRA_SHIFT)),
+				    GFP_KERNEL)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void vmc_check_refs(struct vmc_checker *ck)
+{
+	unsigned long pfn;
+	void *entry;
+
+	xa_for_each(&ck->holders, pfn, entry) {
+		struct vmc_frame *frame = vmc_frame_from_pa(PFN_PHYS(pfn));
+		unsigned long v = xa_to_value(entry);
+		u64 want = (v & (BIT(VMC_EXTRA_SHIFT) - 1)) + (v >> VMC_EXTRA_SHIFT);
+
+		if (vmc_frame_refcount(frame) != want)
+			vmc_violation(ck, "frame %#llx: refcount %llu, holders %llu\n",
+				      vmc_frame_pa(frame),
+				      vmc_frame_refcount(frame), want);
+	}
+}
+
+/**
+ * vmc_space_check() - check a space's tree against its invariants
+ * @space: the space
+ * @extra: references held outside the tree, or NULL: each entry is a
+ *	struct vmc_frame on which the entry holds one reference (the file's
+ *	handle table); these frames are checked even when nothing maps them
+ * @rep: the report; @rep->msg and @rep->msg_len are inputs
+ *
+ * Checked: every entry decodes; each node's nr_children equals its
+ * present entries, its level is its parent's minus one, it is neither
+ * stray nor locked and belongs to @space; leaves sit at supported levels
+ * with supported properties, aligned (the encoding holds no stray address
+ * bits) and, when tracked, inside a live frame; every frame's reference
+ * count equals its leaves plus its @extra entries; and the table pages
+ * reachable from the root are all the space has allocated (no orphans).
+ * Precondition: the calling thread holds no cursor of @space, and @extra
+ * does not change during the call.
+ * Postcondition: the tree is unchanged.
+ * Locking: takes @space->quiesce for writing, so it waits for every cursor
+ * to finish and keeps new ones out; then waits for deferred frees.
+ * Context: process context; sleeps.
+ * Return: 0, or -ENOMEM if the bookkeeping could not be allocated (the
+ * report is then incomplete).
+ */
+int vmc_space_check(struct vmc_space *space, struct xarray *extra,
+		    struct vmc_check_report *rep)
+{
+	struct vmc_checker ck = { .space = space, .rep = rep };
+	long allocated;
+
+	rep->violations = 0;
+	rep->mappings = 0;
+	rep->table_pages = 0;
+	rep->frames = 0;
+	rep->msg_used = 0;
+	if (rep->msg && rep->msg_len)
+		rep->msg[0] = '\0';
+	xa_init(&ck.holders);
+	percpu_down_write(&space->quiesce);
+	vmc_space_drain(space);
+	vmc_check_node(&ck, space->root, space->nr_levels, 0);
+	if (extra && !ck.err)
+		ck.err = vmc_check_add_extra(&ck, extra);
+	vmc_check_refs(&ck);
+	allocated = atomic_long_read(&space->table_pages);
+	if (ck.reachable_pages != allocated)
+		vmc_violation(&ck, "%llu table pages reachable, %ld allocated\n",
+			      ck.reachable_pages, allocated);
+	percpu_up_write(&space->quiesce);
+	xa_destroy(&ck.holders);
+	return ck.err;
+}
+EXPORT_SYMBOL_GPL(vmc_space_check);

@@ -1,0 +1,1051 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table cursor, after OSTD's CursorMut as verified by vostd.
+ *
+ * Locking follows OSTD: a lock-free descent finds the guard node, the
+ * lowest node covering the whole range; it and every table node below it
+ * that intersects the range are locked top-down, left to right, for the
+ * cursor's lifetime, with preemption off and inside an RCU read-side
+ * section. Detached nodes are freed only after the TLB flush and an RCU
+ * grace period, so the lock-free descent never touches freed memory; it
+ * retries when it lands on a detached (stray) node.
+ *
+ * Where OSTD panics, every operation here returns an errno instead, and
+ * checks it (or reserves what it needs) before the first write, so that a
+ * failed call leaves the tree, the cursor and every reference count as
+ * they were.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/preempt.h>
+#include "pt.h"
+
+/* Allocation under the cursor's locks must neither sleep nor warn. */
+#define VMC_GFP_ATOMIC	(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
+
+struct vmc_saved_pos {
+	u64 va;
+	int level;
+	struct vmc_node *path[VMC_MAX_LEVELS];
+};
+
+static u64 *vmc_cur_slot(struct vmc_cursor *c)
+{
+	return &c->path[c->level - 1]->ptes[vmc_pte_index(c->va, c->level)];
+}
+
+static u64 vmc_cur_start(const struct vmc_cursor *c)
+{
+	return ALIGN_DOWN(c->va, vmc_page_size(c->level));
+}
+
+static u64 vmc_node_base(u64 va, int level)
+{
+	return ALIGN_DOWN(va, vmc_page_size(level + 1));
+}
+
+static void vmc_push(struct vmc_cursor *c, struct vmc_node *child)
+{
+	c->level--;
+	c->path[c->level - 1] = child;
+}
+
+static void vmc_pop(struct vmc_cursor *c)
+{
+	c->path[c->level - 1] = NULL;
+	c->level++;
+}
+
+/*
+ * Move to the next entry at the current level, popping out of finished
+ * nodes but never above the guard, so va may land past the barrier end.
+ */
+static void vmc_move_forward(struct vmc_cursor *c)
+{
+	u64 next = vmc_cur_start(c) + vmc_page_size(c->level);
+
+	while (c->level < c->guard_level && vmc_pte_index(next, c->level) == 0)
+		vmc_pop(c);
+	c->va = next;
+}
+
+static void vmc_save_pos(const struct vmc_cursor *c, struct vmc_saved_pos *p)
+{
+	p->va = c->va;
+	p->level = c->level;
+	memcpy(p->path, c->path, sizeof(p->path));
+}
+
+static void vmc_restore_pos(struct vmc_cursor *c, const struct vmc_saved_pos *p)
+{
+	c->va = p->va;
+	c->level = p->level;
+	memcpy(c->path, p->path, sizeof(c->path));
+}
+
+static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
+{
+	while (c->nr_pool < n) {
+		struct vmc_node *node = vmc_node_alloc(c->space, 1, gfp);
+
+		if (!node)
+			return -ENOMEM;
+		node->next = c->pool;
+		c->pool = node;
+		c->nr_pool++;
+	}
+	return 0;
+}
+
+/* Take a zeroed node from the pool, locked before anyone can see it. */
+static struct vmc_node *vmc_pool_take(struct vmc_cursor *c, int level)
+{
+	struct vmc_node *node = c->pool;
+
+	c->pool = node->next;
+	c->nr_pool--;
+	node->next = NULL;
+	node->level = level;
+	atomic_set(&node->lock, 1);
+	return node;
+}
+
+static void vmc_pool_release(struct vmc_cursor *c)
+{
+	while (c->pool) {
+		struct vmc_node *node = c->pool;
+
+		c->pool = node->next;
+		vmc_node_free(node);
+	}
+	c->nr_pool = 0;
+}
+
+/* Publish a new, filled and locked child in an absent slot of @parent. */
+static void vmc_publish_child(struct vmc_node *parent, u64 *slot,
+			      struct vmc_node *child)
+{
+	smp_store_release(slot, vmc_pte_encode_table(vmc_node_pa(child)));
+	parent->nr_children++;
+}
+
+/*
+ * Find and lock the guard node. Returns NULL when the descent hit a stray
+ * node; the caller retries from the root.
+ */
+static struct vmc_node *vmc_find_guard(struct vmc_cursor *c, int *plevel)
+{
+	struct vmc_node *node = c->space->root, *held = NULL;
+	int level = c->space->nr_levels;
+	u64 last = c->end - 1;
+
+	while (level > 1) {
+		unsigned int idx = vmc_pte_index(c->start, level);
+		u64 span = vmc_page_size(level);
+		enum vmc_pte_kind kind;
+		struct vmc_node *child;
+		u64 *slot, pte;
+
+		if (idx != vmc_pte_index(last, level))
+			break;
+		/* Decision (f): a range that is one whole entry can map it. */
+		if (level <= VMC_MAX_LEAF_LEVEL && IS_ALIGNED(c->start, span) &&
+		    c->end - c->start == span)
+			break;
+		slot = &node->ptes[idx];
+		pte = smp_load_acquire(slot);
+		kind = vmc_pte_kind_of(pte, level);
+		if (kind == VMC_PTE_ABSENT && held != node) {
+			vmc_node_lock(node);
+			held = node;
+			if (node->stray)
+				goto retry;
+			pte = vmc_pte_read(slot);
+			kind = vmc_pte_kind_of(pte, level);
+		}
+		if (kind == VMC_PTE_TABLE) {
+			if (held) {
+				vmc_node_unlock(held);
+				held = NULL;
+			}
+			node = vmc_pte_child(pte);
+			level--;
+			continue;
+		}
+		if (kind != VMC_PTE_ABSENT)
+			break;
+		child = vmc_pool_take(c, level - 1);
+		vmc_publish_child(node, slot, child);
+		vmc_node_unlock(node);
+		held = child;
+		node = child;
+		level--;
+	}
+	if (held != node) {
+		vmc_node_lock(node);
+		held = node;
+		if (node->stray)
+			goto retry;
+	}
+	*plevel = level;
+	return node;
+
+retry:
+	vmc_node_unlock(held);
+	return NULL;
+}
+
+/* Lock every table node below @node that intersects [start, end). */
+static void vmc_dfs_lock(struct vmc_node *node, u64 base, u64 start, u64 end)
+{
+	unsigned int shift = vmc_level_shift(node->level);
+	unsigned int i, first, last;
+
+	if (node->level == 1)
+		return;
+	first = (start - base) >> shift;
+	last = (end - 1 - base) >> shift;
+	for (i = first; i <= last; i++) {
+		u64 pte = node->ptes[i];
+		u64 cbase = base + ((u64)i << shift);
+		struct vmc_node *child;
+
+		if (vmc_pte_kind_of(pte, node->level) != VMC_PTE_TABLE)
+			continue;
+		child = vmc_pte_child(pte);
+		vmc_node_lock(child);
+		vmc_dfs_lock(child, cbase, max(start, cbase),
+			     min(end, cbase + (1ULL << shift)));
+	}
+}
+
+/* Release what vmc_dfs_lock() took, in exactly the reverse order. */
+static void vmc_dfs_unlock(struct vmc_node *node, u64 base, u64 start, u64 end)
+{
+	unsigned int shift = vmc_level_shift(node->level);
+	int i, first, last;
+
+	if (node->level > 1) {
+		first = (start - base) >> shift;
+		last = (end - 1 - base) >> shift;
+		for (i = last; i >= first; i--) {
+			u64 pte = node->ptes[i];
+			u64 cbase = base + ((u64)i << shift);
+
+			if (vmc_pte_kind_of(pte, node->level) != VMC_PTE_TABLE)
+				continue;
+			vmc_dfs_unlock(vmc_pte_child(pte), cbase,
+				       max(start, cbase),
+				       min(end, cbase + (1ULL << shift)));
+		}
+	}
+	vmc_node_unlock(node);
+}
+
+/**
+ * vmc_cursor_create() - create a cursor over [@start, @end) of a space
+ * @c: the cursor to initialise
+ * @space: the address space
+ * @start: first address, 4 KiB aligned
+ * @end: end of the range (exclusive), 4 KiB aligned
+ *
+ * Preconditions: @start < @end <= vmc_user_va_end() (-ERANGE otherwise:
+ * empty, reversed, kernel-half and non-canonical ranges); @start and @end
+ * 4 KiB aligned (-EINVAL otherwise). The calling thread holds no other
+ * cursor of @space.
+ * Postconditions: on success va == @start, the guard node covering the
+ * range and every table node below it intersecting the range are locked
+ * by @c; missing intermediate nodes down to the guard level have been
+ * created (as in OSTD). On failure nothing changed.
+ * Locking: takes @space->quiesce for reading, then node locks; from the
+ * return until vmc_cursor_destroy() preemption is disabled and the caller
+ * is in an RCU read-side critical section, so it must not sleep.
+ * Context: process context; may sleep before it returns.
+ * Return: 0, -ERANGE, -EINVAL or -ENOMEM.
+ */
+int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
+		      u64 start, u64 end)
+{
+	struct vmc_node *guard;
+	int level, err;
+
+	if (start >= end || end > space->va_end)
+		return -ERANGE;
+	if ((start | end) & (VMC_PAGE_SIZE - 1))
+		return -EINVAL;
+	might_sleep();
+	memset(c, 0, sizeof(*c));
+	c->space = space;
+	c->start = start;
+	c->end = end;
+	c->va = start;
+	vmc_flusher_init(&c->flusher, space);
+	err = vmc_pool_reserve(c, space->nr_levels - 1, GFP_KERNEL_ACCOUNT);
+	if (err) {
+		vmc_pool_release(c);
+		return err;
+	}
+	percpu_down_read(&space->quiesce);
+	preempt_disable();
+	rcu_read_lock();
+	while (!(guard = vmc_find_guard(c, &level)))
+		cpu_relax();
+	c->guard_level = level;
+	c->level = level;
+	c->path[level - 1] = guard;
+	vmc_dfs_lock(guard, vmc_node_base(start, level), start, end);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_create);
+
+/**
+ * vmc_cursor_destroy() - dispatch pending flushes and release the cursor
+ * @c: a cursor from vmc_cursor_create()
+ *
+ * Postconditions: every TLB flush the cursor issued has completed on every
+ * CPU that had the space loaded, and the references it carried are
+ * released (table nodes after an RCU grace period); all node locks are
+ * dropped; unused preallocated nodes are freed.
+ * Locking: releases what vmc_cursor_create() took.
+ * Context: the creating thread, with interrupts enabled.
+ */
+void vmc_cursor_destroy(struct vmc_cursor *c)
+{
+	struct vmc_node *guard = c->path[c->guard_level - 1];
+
+	vmc_flusher_dispatch(&c->flusher);
+	vmc_dfs_unlock(guard, vmc_node_base(c->start, c->guard_level),
+		       c->start, c->end);
+	rcu_read_unlock();
+	preempt_enable();
+	percpu_up_read(&c->space->quiesce);
+	vmc_pool_release(c);
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_destroy);
+
+/**
+ * vmc_cursor_virt_addr() - the cursor's current virtual address
+ * @c: the cursor
+ *
+ * Postcondition: nothing changes.
+ * Context: while the cursor lives.
+ * Return: va, with start <= va <= end.
+ */
+u64 vmc_cursor_virt_addr(const struct vmc_cursor *c)
+{
+	return c->va;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_virt_addr);
+
+/**
+ * vmc_cursor_flusher() - the cursor's TLB flusher
+ * @c: the cursor
+ *
+ * Context: while the cursor lives.
+ * Return: the flusher; flushes issued on it are dispatched at the latest
+ * when the cursor is destroyed.
+ */
+struct vmc_flusher *vmc_cursor_flusher(struct vmc_cursor *c)
+{
+	return &c->flusher;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_flusher);
+
+static void vmc_fill_item(struct vmc_item *item, const struct vmc_pte_info *info,
+			  int level)
+{
+	item->frame = info->tracked ? vmc_frame_from_pa(info->pa) : NULL;
+	item->pa = info->pa;
+	item->level = level;
+	item->prop = info->prop;
+}
+
+static int vmc_query(struct vmc_cursor *c, struct vmc_query *q, bool get)
+{
+	struct vmc_pte_info info;
+
+	memset(q, 0, sizeof(*q));
+	if (c->va >= c->end)
+		return -ERANGE;
+	while (vmc_pte_decode(vmc_pte_read(vmc_cur_slot(c)), c->level, &info) ==
+	       VMC_PTE_TABLE)
+		vmc_push(c, vmc_node_from_pa(info.pa));
+	q->start = vmc_cur_start(c);
+	q->end = q->start + vmc_page_size(c->level);
+	q->level = c->level;
+	if (info.kind != VMC_PTE_LEAF)
+		return 0;
+	vmc_fill_item(&q->item, &info, c->level);
+	if (get && q->item.frame) {
+		int err = vmc_frame_get(q->item.frame, 1);
+
+		if (err) {
+			memset(q, 0, sizeof(*q));
+			return err == -EINVAL ? -EOVERFLOW : err;
+		}
+	}
+	q->mapped = true;
+	return 0;
+}
+
+/**
+ * vmc_cursor_query() - the mapping at the cursor's address
+ * @c: the cursor
+ * @q: the result
+ *
+ * Preconditions: va < end (-ERANGE otherwise).
+ * Postconditions: va and the mapping set are unchanged. If a leaf maps va,
+ * @q->mapped is set, [@q->start, @q->end) is the whole leaf (it may extend
+ * outside the cursor's range) and @q->item describes it; a tracked frame
+ * gets one reference for the caller (vostd's owned clone), released with
+ * vmc_query_release(). Otherwise [@q->start, @q->end) is the span of the
+ * absent entry where the walk stopped, which contains va. On error
+ * nothing changes.
+ * Context: while the cursor lives.
+ * Return: 0, -ERANGE, or -EOVERFLOW if the frame's count is at its maximum.
+ */
+int vmc_cursor_query(struct vmc_cursor *c, struct vmc_query *q)
+{
+	return vmc_query(c, q, true);
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_query);
+
+/**
+ * vmc_cursor_peek() - vmc_cursor_query() without taking a reference
+ * @c: the cursor
+ * @q: the result; @q->item.frame is borrowed, valid while the cursor
+ *	lives (upstream OSTD's query)
+ *
+ * Preconditions and postconditions as vmc_cursor_query(), except that no
+ * reference changes hands; never release @q.
+ * Context: while the cursor lives.
+ * Return: 0 or -ERANGE.
+ */
+int vmc_cursor_peek(struct vmc_cursor *c, struct vmc_query *q)
+{
+	return vmc_query(c, q, false);
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_peek);
+
+/**
+ * vmc_query_release() - drop the reference a query result holds
+ * @q: a result filled by vmc_cursor_query()
+ *
+ * Postcondition: @q no longer holds a frame reference.
+ * Context: any.
+ */
+void vmc_query_release(struct vmc_query *q)
+{
+	if (q->mapped && q->item.frame)
+		vmc_frame_put(q->item.frame, 1);
+	q->mapped = false;
+	q->item.frame = NULL;
+}
+EXPORT_SYMBOL_GPL(vmc_query_release);
+
+static int vmc_check_len(const struct vmc_cursor *c, u64 len)
+{
+	if (len & (VMC_PAGE_SIZE - 1))
+		return -EINVAL;
+	if (len > c->end - c->va)
+		return -ERANGE;
+	return 0;
+}
+
+/* After a search found nothing: OSTD leaves end <= va <= barrier end. */
+static void vmc_clamp(struct vmc_cursor *c)
+{
+	if (c->va > c->end)
+		c->va = c->end;
+}
+
+/**
+ * vmc_cursor_find_next() - move to the next mapped address within @len
+ * @c: the cursor
+ * @len: search length, 4 KiB aligned (-EINVAL), at most end - va (-ERANGE)
+ * @found: set to the address found
+ *
+ * Postconditions: the mapping set is unchanged. If a leaf intersects
+ * [va, va + @len), the cursor moves to the first such address (va itself
+ * when a leaf maps va, even from the middle of a huge leaf; otherwise the
+ * start of the first leaf, which may extend past va + @len) and 1 is
+ * returned. Otherwise 0 is returned and va + @len <= va' <= end. On error
+ * nothing changes.
+ * Context: while the cursor lives.
+ * Return: 1, 0, -EINVAL or -ERANGE.
+ */
+int vmc_cursor_find_next(struct vmc_cursor *c, u64 len, u64 *found)
+{
+	int err = vmc_check_len(c, len);
+	u64 fend = c->va + len;
+
+	if (err)
+		return err;
+	while (c->va < fend) {
+		u64 pte = vmc_pte_read(vmc_cur_slot(c));
+		struct vmc_node *child;
+
+		switch (vmc_pte_kind_of(pte, c->level)) {
+		case VMC_PTE_TABLE:
+			child = vmc_pte_child(pte);
+			if (child->nr_children)
+				vmc_push(c, child);
+			else
+				vmc_move_forward(c);
+			break;
+		case VMC_PTE_LEAF:
+			*found = c->va;
+			return 1;
+		default:
+			vmc_move_forward(c);
+			break;
+		}
+	}
+	vmc_clamp(c);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_find_next);
+
+/**
+ * vmc_cursor_jump() - move the cursor to @va
+ * @c: the cursor
+ * @va: target, 4 KiB aligned (-EINVAL), start <= @va < end (-ERANGE)
+ *
+ * Postconditions: on success va == @va (also after the cursor reached the
+ * end of its range, as upstream OSTD allows); on error nothing changes.
+ * Context: while the cursor lives.
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int vmc_cursor_jump(struct vmc_cursor *c, u64 va)
+{
+	if (va & (VMC_PAGE_SIZE - 1))
+		return -EINVAL;
+	if (va < c->start || va >= c->end)
+		return -ERANGE;
+	if (c->va >= c->end) {
+		while (c->level < c->guard_level)
+			vmc_pop(c);
+		c->va = va;
+		return 0;
+	}
+	for (;;) {
+		u64 size = vmc_page_size(c->level + 1);
+		u64 base = ALIGN_DOWN(c->va, size);
+
+		if (va >= base && va - base < size)
+			break;
+		if (WARN_ON_ONCE(c->level >= c->guard_level))
+			break;
+		vmc_pop(c);
+	}
+	c->va = va;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_jump);
+
+/*
+ * Split the huge leaf @pte in @slot (of the node at the cursor's level)
+ * into a child of 512 leaves with the same translation and property. The
+ * caller has reserved the pool node and, for a tracked 2 MiB leaf, the 511
+ * extra frame references. No flush: the translation is unchanged, and the
+ * later flush of any piece's address also drops a cached huge entry.
+ */
+static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
+{
+	int level = c->level;
+	struct vmc_node *child = vmc_pool_take(c, level - 1);
+	u64 size = vmc_page_size(level - 1), old, hw;
+	struct vmc_pte_info info;
+	unsigned int i;
+
+	vmc_pte_decode(pte, level, &info);
+	for (i = 0; i < VMC_PTES_PER_NODE; i++)
+		child->ptes[i] = vmc_pte_encode_leaf(info.pa + i * size,
+						     level - 1, info.prop,
+						     info.tracked);
+	child->nr_children = VMC_PTES_PER_NODE;
+	old = xchg(slot, vmc_pte_encode_table(vmc_node_pa(child)));
+	/* The MMU may have set A or D on the huge entry meanwhile. */
+	hw = (old ^ pte) & (VMC_PTE_A | VMC_PTE_D);
+	if (hw)
+		for (i = 0; i < VMC_PTES_PER_NODE; i++)
+			atomic64_or(hw, (atomic64_t *)&child->ptes[i]);
+	vmc_stat_add(c->space, splits, 1);
+	return child;
+}
+
+/* What an operation will consume, computed before it writes anything. */
+struct vmc_plan {
+	unsigned int nodes;
+	struct vmc_frame *split_frame[2];
+	u64 split_leaf[2];
+	unsigned int nr_split;
+};
+
+/* Note a tracked 2 MiB leaf that will be split into 4 KiB leaves. */
+static void vmc_plan_split(struct vmc_plan *p, const struct vmc_pte_info *info,
+			   int level, u64 leaf_va)
+{
+	if (!info->tracked || level != 2)
+		return;
+	if (p->nr_split && p->split_leaf[0] == leaf_va)
+		return;
+	p->split_frame[p->nr_split] = vmc_frame_from_pa(info->pa);
+	p->split_leaf[p->nr_split++] = leaf_va;
+}
+
+/*
+ * Walk from the guard towards @va without writing. Stop at @target, or at
+ * the first leaf (or absent entry) above it, whose level is returned.
+ */
+static int vmc_plan_walk(struct vmc_cursor *c, u64 va, int target,
+			 struct vmc_pte_info *info)
+{
+	struct vmc_node *node = c->path[c->guard_level - 1];
+	int level = c->guard_level;
+
+	for (;;) {
+		u64 pte = vmc_pte_read(&node->ptes[vmc_pte_index(va, level)]);
+
+		if (vmc_pte_decode(pte, level, info) != VMC_PTE_TABLE ||
+		    level == target)
+			return level;
+		node = vmc_node_from_pa(info->pa);
+		level--;
+	}
+}
+
+/* Nodes and splits needed to reach a level-@target slot at @va. */
+static void vmc_plan_descend(struct vmc_cursor *c, u64 va, int target,
+			     struct vmc_plan *p)
+{
+	struct vmc_pte_info info;
+	int level = vmc_plan_walk(c, va, target, &info);
+
+	if (level <= target)
+		return;
+	p->nodes += level - target;
+	if (info.kind == VMC_PTE_LEAF && target == 1)
+		vmc_plan_split(p, &info, level,
+			       ALIGN_DOWN(va, vmc_page_size(level)));
+}
+
+/*
+ * The leaf containing @va, if it straddles [start, end), will be split on
+ * the way down; at most one node per level below it.
+ */
+static void vmc_plan_edge(struct vmc_cursor *c, u64 va, u64 start, u64 end,
+			  struct vmc_plan *p)
+{
+	struct vmc_pte_info info;
+	int level = vmc_plan_walk(c, va, 1, &info);
+	u64 lstart, lend;
+
+	if (info.kind != VMC_PTE_LEAF || level == 1)
+		return;
+	lstart = ALIGN_DOWN(va, vmc_page_size(level));
+	lend = lstart + vmc_page_size(level);
+	if (lstart >= start && lend <= end)
+		return;
+	p->nodes += level - 1;
+	vmc_plan_split(p, &info, level, lstart);
+}
+
+/* Reserve the plan's nodes and references; undo on failure. */
+static int vmc_plan_reserve(struct vmc_cursor *c, const struct vmc_plan *p,
+			    struct vmc_frame *item_frame)
+{
+	unsigned int i;
+	int err;
+
+	err = vmc_pool_reserve(c, p->nodes, VMC_GFP_ATOMIC);
+	if (err)
+		return err;
+	for (i = 0; i < p->nr_split; i++) {
+		err = vmc_frame_get(p->split_frame[i], VMC_PTES_PER_NODE - 1);
+		if (err)
+			goto undo;
+	}
+	if (item_frame) {
+		err = vmc_frame_get(item_frame, 1);
+		if (err)
+			goto undo;
+	}
+	return 0;
+undo:
+	while (i--)
+		vmc_frame_put(p->split_frame[i], VMC_PTES_PER_NODE - 1);
+	return err == -EINVAL ? -EOVERFLOW : err;
+}
+
+/* Descend (or climb) to @target at va, creating and splitting as needed. */
+static void vmc_descend(struct vmc_cursor *c, int target)
+{
+	while (c->level != target) {
+		u64 *slot, pte;
+		struct vmc_node *child;
+
+		if (c->level < target) {
+			if (WARN_ON_ONCE(c->level >= c->guard_level))
+				return;
+			vmc_pop(c);
+			continue;
+		}
+		slot = vmc_cur_slot(c);
+		pte = vmc_pte_read(slot);
+		switch (vmc_pte_kind_of(pte, c->level)) {
+		case VMC_PTE_TABLE:
+			child = vmc_pte_child(pte);
+			break;
+		case VMC_PTE_LEAF:
+			child = vmc_split(c, slot, pte);
+			break;
+		default:
+			child = vmc_pool_take(c, c->level - 1);
+			vmc_publish_child(c->path[c->level - 1], slot, child);
+			break;
+		}
+		vmc_push(c, child);
+	}
+}
+
+/* Mark a detached subtree stray and unlock it; returns its leaf count. */
+static u64 vmc_detach(struct vmc_node *node)
+{
+	struct vmc_pte_info info;
+	u64 leaves = 0;
+	unsigned int i;
+
+	for (i = 0; i < VMC_PTES_PER_NODE; i++) {
+		switch (vmc_pte_decode(node->ptes[i], node->level, &info)) {
+		case VMC_PTE_TABLE:
+			leaves += vmc_detach(vmc_node_from_pa(info.pa));
+			break;
+		case VMC_PTE_LEAF:
+			leaves++;
+			break;
+		default:
+			break;
+		}
+	}
+	node->stray = true;
+	vmc_node_unlock(node);
+	return leaves;
+}
+
+/*
+ * Hand what a slot held to the flusher: a leaf's frame reference, or a
+ * whole detached subtree. Returns the number of mappings removed.
+ */
+static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
+{
+	struct vmc_pte_info info;
+	struct vmc_node *child;
+	u64 leaves;
+
+	switch (vmc_pte_decode(old, level, &info)) {
+	case VMC_PTE_LEAF:
+		vmc_flusher_issue_page(&c->flusher, va, info.tracked ?
+				       vmc_frame_from_pa(info.pa) : NULL);
+		return 1;
+	case VMC_PTE_TABLE:
+		child = vmc_node_from_pa(info.pa);
+		leaves = vmc_detach(child);
+		vmc_flusher_retire_subtree(&c->flusher, va,
+					   va + vmc_page_size(level), child);
+		return leaves;
+	default:
+		return 0;
+	}
+}
+
+static int vmc_check_item(const struct vmc_cursor *c,
+			  const struct vmc_item *item)
+{
+	u64 size = vmc_page_size(item->level);
+
+	if (item->pa & (size - 1))
+		return -EINVAL;
+	if (item->pa >= vmc_max_paddr() || size > vmc_max_paddr() - item->pa)
+		return -ERANGE;
+	if (!vmc_prop_supported(item->prop))
+		return -EOPNOTSUPP;
+	if (item->frame) {
+		u64 fpa = vmc_frame_pa(item->frame);
+
+		if (item->frame->usage != VMC_USAGE_FRAME)
+			return -EINVAL;
+		if (item->pa < fpa || item->pa - fpa >= vmc_frame_size(item->frame) ||
+		    size > vmc_frame_size(item->frame) - (item->pa - fpa))
+			return -ERANGE;
+	}
+	return 0;
+}
+
+/**
+ * vmc_cursor_map() - map an item at the cursor and move past it
+ * @c: the cursor
+ * @item: what to map; a tracked frame must stay referenced by the caller
+ *	for the duration of the call
+ *
+ * Preconditions, checked in this order, each with its errno: va < end
+ * (-ERANGE); @item->level is 1, 2, or 3 with 1 GiB pages (-EOPNOTSUPP);
+ * va aligned to the leaf size (-EINVAL); leaf size <= end - va (-ERANGE);
+ * @item->pa aligned to the leaf size (-EINVAL) and the leaf below
+ * 2^MAXPHYADDR (-ERANGE); @item->prop supported (-EOPNOTSUPP); a tracked
+ * leaf lies inside its frame (-ERANGE); table nodes obtainable (-ENOMEM);
+ * reference counts below their maximum (-EOVERFLOW).
+ * Postconditions (vostd map_item_ensures): the mapping set becomes
+ * map_spec(pa, size, prop): a larger leaf covering va is first split down
+ * to the item's size, whatever occupied the slot (a leaf or a whole
+ * subtree) is replaced, and its TLB flush and reference release are
+ * dispatched before this returns; the new leaf holds one new reference on
+ * a tracked frame; va' = va + size. On error nothing changed.
+ * Context: while the cursor lives; interrupts enabled.
+ * Return: 0 or a negative errno as above.
+ */
+int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
+{
+	struct vmc_plan plan = {};
+	u64 size, old, *slot;
+	int err;
+
+	if (c->va >= c->end)
+		return -ERANGE;
+	if (!vmc_level_supported(item->level))
+		return -EOPNOTSUPP;
+	size = vmc_page_size(item->level);
+	if (c->va & (size - 1))
+		return -EINVAL;
+	if (size > c->end - c->va)
+		return -ERANGE;
+	err = vmc_check_item(c, item);
+	if (err)
+		return err;
+	vmc_plan_descend(c, c->va, item->level, &plan);
+	err = vmc_plan_reserve(c, &plan, item->frame);
+	if (err)
+		return err;
+
+	vmc_descend(c, item->level);
+	slot = vmc_cur_slot(c);
+	old = xchg(slot, vmc_pte_encode_leaf(item->pa, item->level, item->prop,
+					     item->frame != NULL));
+	if (!old) {
+		c->path[c->level - 1]->nr_children++;
+	} else {
+		/* vostd: replace, flush the old entry and dispatch now. */
+		vmc_retire(c, old, c->level, c->va);
+		vmc_flusher_dispatch(&c->flusher);
+	}
+	vmc_stat_add(c->space, maps, 1);
+	vmc_move_forward(c);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_map);
+
+/*
+ * OSTD's take_next: find the next leaf or table entry that fits wholly in
+ * [va, fend), splitting leaves that straddle an edge, and clear it. The
+ * caller reserved the splits. Returns the removed entry (0 if none) and
+ * its level and start in *plevel and *pva.
+ */
+static u64 vmc_take_next(struct vmc_cursor *c, u64 fend, int *plevel, u64 *pva)
+{
+	while (c->va < fend) {
+		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
+		u64 start = vmc_cur_start(c);
+		bool fits = c->va == start &&
+			    vmc_page_size(c->level) <= fend - start;
+		struct vmc_node *child;
+
+		switch (vmc_pte_kind_of(pte, c->level)) {
+		case VMC_PTE_TABLE:
+			if (fits)
+				goto take;
+			child = vmc_pte_child(pte);
+			if (child->nr_children)
+				vmc_push(c, child);
+			else
+				vmc_move_forward(c);
+			break;
+		case VMC_PTE_LEAF:
+			if (fits)
+				goto take;
+			vmc_push(c, vmc_split(c, slot, pte));
+			break;
+		default:
+			vmc_move_forward(c);
+			break;
+		}
+		continue;
+take:
+		pte = xchg(slot, 0);
+		c->path[c->level - 1]->nr_children--;
+		*plevel = c->level;
+		*pva = start;
+		vmc_move_forward(c);
+		return pte;
+	}
+	vmc_clamp(c);
+	return 0;
+}
+
+/**
+ * vmc_cursor_unmap() - remove every mapping in [va, va + @len)
+ * @c: the cursor
+ * @len: length, 4 KiB aligned (-EINVAL), at most end - va (-ERANGE)
+ * @count: set to the number of mappings removed
+ *
+ * Postconditions (vostd unmap_spec, code-exact form): no address in
+ * [va, va + @len) is mapped; huge leaves straddling either edge were split
+ * so that the parts outside keep their translation and property at finer
+ * granularity; table nodes wholly inside the range are removed, empty ones
+ * included; every removed leaf counts one (a detached subtree counts its
+ * leaves); the TLB flush covering the removal has completed on every CPU
+ * that had the space loaded, frame references are released after it and
+ * table nodes after an RCU grace period too; va + @len <= va' <= end. On
+ * error nothing changed.
+ * Context: while the cursor lives; interrupts enabled.
+ * Return: 0, -EINVAL, -ERANGE, -ENOMEM (split nodes), or -EOVERFLOW
+ * (a split frame's reference count).
+ */
+int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count)
+{
+	struct vmc_plan plan = {};
+	u64 fend, removed = 0, old, start;
+	int err, level;
+
+	err = vmc_check_len(c, len);
+	if (err)
+		return err;
+	*count = 0;
+	if (!len)
+		return 0;
+	fend = c->va + len;
+	vmc_plan_edge(c, c->va, c->va, fend, &plan);
+	vmc_plan_edge(c, fend - 1, c->va, fend, &plan);
+	err = vmc_plan_reserve(c, &plan, NULL);
+	if (err)
+		return err;
+
+	while ((old = vmc_take_next(c, fend, &level, &start)))
+		removed += vmc_retire(c, old, level, start);
+	vmc_flusher_dispatch(&c->flusher);
+	vmc_stat_add(c->space, unmapped, removed);
+	*count = removed;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_unmap);
+
+/* Rewrite a leaf's property, keeping A/D bits the MMU sets meanwhile. */
+static bool vmc_protect_leaf(u64 *slot, int level,
+			     const struct vmc_protect_op *op)
+{
+	u64 old = vmc_pte_read(slot), new;
+	struct vmc_pte_info info;
+	u32 prop;
+
+	do {
+		vmc_pte_decode(old, level, &info);
+		prop = op->fn(info.prop, op->arg);
+		if (prop == info.prop)
+			return false;
+		new = vmc_pte_encode_leaf(info.pa, level, prop, info.tracked);
+	} while (!try_cmpxchg64(slot, &old, new));
+	return true;
+}
+
+/* Before splitting the leaf at the cursor for protect: reserve it all. */
+static int vmc_protect_prepare(struct vmc_cursor *c, u64 pte, u64 fend,
+			       const struct vmc_protect_op *op)
+{
+	struct vmc_plan plan = {};
+	struct vmc_pte_info info;
+
+	vmc_pte_decode(pte, c->level, &info);
+	if (!vmc_prop_supported(op->fn(info.prop, op->arg)))
+		return -EOPNOTSUPP;
+	vmc_plan_edge(c, c->va, c->va, fend, &plan);
+	return vmc_plan_reserve(c, &plan, NULL);
+}
+
+/**
+ * vmc_cursor_protect_next() - change the property of the next leaf
+ * @c: the cursor
+ * @len: search length, 4 KiB aligned (-EINVAL), at most end - va (-ERANGE)
+ * @op: the property change; its result must be supported (-EOPNOTSUPP)
+ * @pstart: set to the start of the protected range
+ * @pend: set to its end
+ *
+ * Postconditions: if a leaf intersects [va, va + @len), exactly one leaf
+ * is protected: the first one, split first (as often as needed) so that it
+ * lies inside the range; its entry is rewritten only if @op changed the
+ * property; [*@pstart, *@pend) is that leaf, inside [va, va + @len); the
+ * cursor moves to its end and 1 is returned. Otherwise 0 is returned and
+ * va + @len <= va' <= end. No TLB flush is issued: the caller decides,
+ * through vmc_cursor_flusher(). On error nothing changed, not even va.
+ * Context: while the cursor lives.
+ * Return: 1, 0, -EINVAL, -ERANGE, -EOPNOTSUPP, -ENOMEM or -EOVERFLOW.
+ */
+int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
+			    const struct vmc_protect_op *op,
+			    u64 *pstart, u64 *pend)
+{
+	struct vmc_saved_pos saved;
+	bool prepared = false;
+	u64 fend;
+	int err;
+
+	err = vmc_check_len(c, len);
+	if (err)
+		return err;
+	fend = c->va + len;
+	vmc_save_pos(c, &saved);
+	while (c->va < fend) {
+		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
+		u64 start = vmc_cur_start(c);
+		struct vmc_node *child;
+
+		switch (vmc_pte_kind_of(pte, c->level)) {
+		case VMC_PTE_TABLE:
+			child = vmc_pte_child(pte);
+			if (child->nr_children)
+				vmc_push(c, child);
+			else
+				vmc_move_forward(c);
+			continue;
+		case VMC_PTE_LEAF:
+			break;
+		default:
+			vmc_move_forward(c);
+			continue;
+		}
+		if (!prepared) {
+			err = vmc_protect_prepare(c, pte, fend, op);
+			if (err) {
+				vmc_restore_pos(c, &saved);
+				return err;
+			}
+			prepared = true;
+		}
+		if (c->va != start ||
+		    vmc_page_size(c->level) > fend - start) {
+			vmc_push(c, vmc_split(c, slot, pte));
+			continue;
+		}
+		if (vmc_protect_leaf(slot, c->level, op))
+			vmc_stat_add(c->space, protects, 1);
+		*pstart = start;
+		*pend = start + vmc_page_size(c->level);
+		vmc_move_forward(c);
+		return 1;
+	}
+	vmc_clamp(c);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_protect_next);

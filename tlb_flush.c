@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TLB coherence for vmcursor spaces: the per-cursor flusher, the bounded
+ * activation window that loads a space into CR3, and the MMU probe.
+ *
+ * A space is loaded only inside vmc_space_run(), with interrupts off, and
+ * every load writes CR3 without PCID_NOFLUSH. So a CPU can cache a space's
+ * translations only while it is inside such a window: leaving it reloads
+ * Linux's CR3 (which, without PCID, drops every non-global entry; with
+ * PCID, the space's entries are dropped by its next load). Dispatch
+ * therefore flushes locally when this CPU has the space loaded, and sends
+ * an IPI, waiting for it, to every other CPU in active_cpus. Such a CPU
+ * takes the IPI only once its window has ended, so when the IPI returns no
+ * CPU can use a stale translation and the references the flush carried can
+ * be released. See docs/design.md for why this beats flush generations.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <asm/tlbflush.h>
+#include <asm/invpcid.h>
+#include <asm/special_insns.h>
+#include "pt.h"
+
+static unsigned int flush_ceiling = 32;
+module_param(flush_ceiling, uint, 0644);
+MODULE_PARM_DESC(flush_ceiling,
+		 "Pending pages at which a batch becomes one full flush (default 32, 0: always full)");
+
+struct vmc_space_stats vmc_global_stats;
+atomic_long_t vmc_global_table_pages;
+static DEFINE_PER_CPU(struct vmc_space *, vmc_loaded_space);
+static struct workqueue_struct *vmc_wq;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+bool vmc_test_skip_flush;
+EXPORT_SYMBOL_GPL(vmc_test_skip_flush);
+#else
+#define vmc_test_skip_flush false
+#endif
+
+#define VMC_CHUNK_RELEASES \
+	((PAGE_SIZE - sizeof(void *) - sizeof(unsigned long)) / \
+	 sizeof(struct vmc_release))
+
+struct vmc_release_chunk {
+	struct vmc_release_chunk *next;
+	unsigned long nr;
+	struct vmc_release rel[VMC_CHUNK_RELEASES];
+};
+
+struct vmc_flush_req {
+	struct vmc_space *space;
+	const u64 *ops;
+	unsigned int nr_ops;
+	bool all;
+};
+
+#define VMC_OP_PAGES(op)	(((op) & ~PAGE_MASK) + 1)
+#define VMC_OP_VA(op)		((op) & PAGE_MASK)
+#define VMC_OP_MAX_PAGES	(PAGE_SIZE)
+
+/**
+ * vmc_flusher_init() - start an empty flush batch
+ * @f: the flusher
+ * @space: the space it flushes
+ *
+ * Context: any.
+ */
+void vmc_flusher_init(struct vmc_flusher *f, struct vmc_space *space)
+{
+	memset(f, 0, sizeof(*f));
+	f->space = space;
+}
+EXPORT_SYMBOL_GPL(vmc_flusher_init);
+
+/**
+ * vmc_flusher_pending() - does the batch hold anything to dispatch?
+ * @f: the flusher
+ *
+ * Context: any.
+ * Return: true if flushes or releases are pending.
+ */
+bool vmc_flusher_pending(const struct vmc_flusher *f)
+{
+	return f->nr_ops || f->flush_all || f->nr_inline || f->chunks ||
+	       f->nodes;
+}
+EXPORT_SYMBOL_GPL(vmc_flusher_pending);
+
+static void vmc_flusher_add(struct vmc_flusher *f, u64 va, u64 npages)
+{
+	u64 *last;
+
+	if (f->flush_all)
+		return;
+	if (npages >= flush_ceiling || f->nr_pages + npages >= flush_ceiling)
+		goto all;
+	if (f->nr_ops) {
+		last = &f->ops[f->nr_ops - 1];
+		if (VMC_OP_VA(*last) + VMC_OP_PAGES(*last) * PAGE_SIZE == va &&
+		    VMC_OP_PAGES(*last) + npages <= VMC_OP_MAX_PAGES) {
+			*last += npages;
+			f->nr_pages += npages;
+			return;
+		}
+	}
+	if (f->nr_ops == VMC_FLUSH_SLOTS)
+		goto all;
+	f->ops[f->nr_ops++] = va | (npages - 1);
+	f->nr_pages += npages;
+	return;
+all:
+	f->flush_all = true;
+	f->nr_ops = 0;
+	f->nr_pages = 0;
+}
+
+static struct vmc_release *vmc_last_release(struct vmc_flusher *f)
+{
+	if (f->chunks)
+		return &f->chunks->rel[f->chunks->nr - 1];
+	return f->nr_inline ? &f->inline_rel[f->nr_inline - 1] : NULL;
+}
+
+/* Keep one reference on @frame until the pending flush has completed. */
+static void vmc_flusher_hold(struct vmc_flusher *f, struct vmc_frame *frame)
+{
+	struct vmc_release *last = vmc_last_release(f);
+	struct vmc_release_chunk *chunk;
+
+	if (last && last->frame == frame) {
+		last->count++;
+		return;
+	}
+	if (f->nr_inline < VMC_INLINE_RELEASES) {
+		f->inline_rel[f->nr_inline].frame = frame;
+		f->inline_rel[f->nr_inline++].count = 1;
+		return;
+	}
+	chunk = f->chunks;
+	if (!chunk || chunk->nr == VMC_CHUNK_RELEASES) {
+		chunk = kmalloc(sizeof(*chunk), GFP_NOWAIT | __GFP_NOWARN);
+		if (!chunk) {
+			/* No room to defer: flush now, then release. */
+			vmc_flusher_dispatch(f);
+			vmc_frame_put(frame, 1);
+			vmc_stat_add(f->space, deferred_frees, 1);
+			return;
+		}
+		chunk->next = f->chunks;
+		chunk->nr = 0;
+		f->chunks = chunk;
+	}
+	chunk->rel[chunk->nr].frame = frame;
+	chunk->rel[chunk->nr++].count = 1;
+}
+
+/**
+ * vmc_flusher_issue_page() - queue the flush of one page's translation
+ * @f: the flusher
+ * @va: an address in the page (one INVLPG also drops a huge leaf)
+ * @frame: a frame reference to release once the flush has completed, or
+ *	NULL; the caller gives that reference up
+ *
+ * Postcondition: the page joins the batch; when the batch reaches
+ * flush_ceiling pages (or its op slots run out) it becomes a full flush.
+ * Context: any; never sleeps (if no memory is left to defer @frame, the
+ * batch is dispatched on the spot).
+ */
+void vmc_flusher_issue_page(struct vmc_flusher *f, u64 va,
+			    struct vmc_frame *frame)
+{
+	vmc_flusher_add(f, va & PAGE_MASK, 1);
+	if (frame)
+		vmc_flusher_hold(f, frame);
+}
+EXPORT_SYMBOL_GPL(vmc_flusher_issue_page);
+
+/**
+ * vmc_flusher_issue_range() - queue the flush of [@start, @end)
+ * @f: the flusher
+ * @start: page-aligned start
+ * @end: page-aligned end, above @start
+ *
+ * Postcondition: as vmc_flusher_issue_page(); a range of flush_ceiling
+ * pages or more becomes a full flush at once.
+ * Context: any.
+ */
+void vmc_flusher_issue_range(struct vmc_flusher *f, u64 start, u64 end)
+{
+	u64 npages = (end - start) >> PAGE_SHIFT;
+
+	if (WARN_ON_ONCE(!npages || (start | end) & ~PAGE_MASK))
+		return;
+	if (npages > VMC_OP_MAX_PAGES)
+		vmc_flusher_issue_all(f);
+	else
+		vmc_flusher_add(f, start, npages);
+}
+EXPORT_SYMBOL_GPL(vmc_flusher_issue_range);
+
+/**
+ * vmc_flusher_issue_all() - make the batch a full flush of the space
+ * @f: the flusher
+ *
+ * Context: any.
+ */
+void vmc_flusher_issue_all(struct vmc_flusher *f)
+{
+	f->flush_all = true;
+	f->nr_ops = 0;
+	f->nr_pages = 0;
+}
+EXPORT_SYMBOL_GPL(vmc_flusher_issue_all);
+
+/**
+ * vmc_flusher_retire_subtree() - queue a detached subtree for freeing
+ * @f: the flusher
+ * @start: start of the range the subtree mapped
+ * @end: end of that range
+ * @node: the detached subtree's root, already marked stray and unlocked
+ *
+ * Postcondition: the range's flush is queued; after it has completed and
+ * an RCU grace period has passed, the subtree's nodes are freed and its
+ * leaves' frame references dropped.
+ * Context: any.
+ */
+void vmc_flusher_retire_subtree(struct vmc_flusher *f, u64 start, u64 end,
+				struct vmc_node *node)
+{
+	vmc_flusher_issue_range(f, start, end);
+	node->next = f->nodes;
+	f->nodes = node;
+}
+
+static void vmc_invlpg(u64 va)
+{
+	asm volatile("invlpg (%0)" : : "r" (va) : "memory");
+}
+
+static bool vmc_pcid_on(void)
+{
+	return cr4_read_shadow() & X86_CR4_PCIDE;
+}
+
+/* Drop every translation of @space on this CPU, which has it loaded. */
+static void vmc_flush_all_local(struct vmc_space *space)
+{
+	if (vmc_pcid_on() && boot_cpu_has(X86_FEATURE_INVPCID)) {
+		invpcid_flush_single_context(space->pcid);
+		vmc_stat_add(space, invpcid, 1);
+	} else {
+		/* Without NOFLUSH this drops the current PCID's entries. */
+		write_cr3(__read_cr3());
+	}
+	vmc_stat_add(space, full_flushes, 1);
+}
+
+static void vmc_flush_local(const struct vmc_flush_req *req)
+{
+	struct vmc_space *space = req->space;
+	unsigned int i;
+	u64 n, va, done = 0;
+
+	if (this_cpu_read(vmc_loaded_space) != space || vmc_test_skip_flush)
+		return;
+	if (req->all) {
+		vmc_flush_all_local(space);
+		return;
+	}
+	for (i = 0; i < req->nr_ops; i++) {
+		va = VMC_OP_VA(req->ops[i]);
+		for (n = VMC_OP_PAGES(req->ops[i]); n; n--, va += PAGE_SIZE)
+			vmc_invlpg(va);
+		done += VMC_OP_PAGES(req->ops[i]);
+	}
+	vmc_stat_add(space, invlpg, done);
+}
+
+static void vmc_flush_ipi(void *info)
+{
+	vmc_flush_local(info);
+}
+
+static void vmc_flush_cpus(struct vmc_flusher *f)
+{
+	struct vmc_flush_req req = {
+		.space = f->space,
+		.ops = f->ops,
+		.nr_ops = f->nr_ops,
+		.all = f->flush_all,
+	};
+	struct cpumask *active = f->space->active_cpus;
+	unsigned int remote = 0;
+	int cpu, i;
+
+	cpu = get_cpu();
+	/* PTE writes before reading active_cpus; pairs with vmc_space_run(). */
+	smp_mb();
+	vmc_flush_local(&req);
+	for_each_cpu(i, active)
+		remote += i != cpu;
+	if (remote && !irqs_disabled()) {
+		smp_call_function_many(active, vmc_flush_ipi, &req, true);
+		vmc_stat_add(f->space, ipis, remote);
+	} else if (remote) {
+		/*
+		 * Only an in-kernel caller working inside its own window gets
+		 * here; it cannot take IPIs, so wait for the others to leave.
+		 */
+		WARN_ON_ONCE(1);
+		while (cpumask_weight(active) > cpumask_test_cpu(cpu, active))
+			cpu_relax();
+	}
+	put_cpu();
+}
+
+static void vmc_subtree_work(struct work_struct *work)
+{
+	struct vmc_node *node = container_of(to_rcu_work(work),
+					     struct vmc_node, rwork);
+	struct vmc_space *space = node->space;
+
+	vmc_stat_add(space, deferred_frees, vmc_subtree_free(node));
+	atomic_dec(&space->pending_frees);
+	vmc_space_put(space);
+}
+
+static void vmc_release_all(struct vmc_flusher *f)
+{
+	struct vmc_release_chunk *chunk;
+	unsigned long released = 0;
+	struct vmc_node *node;
+	unsigned int i;
+
+	for (i = 0; i < f->nr_inline; i++) {
+		vmc_frame_put(f->inline_rel[i].frame, f->inline_rel[i].count);
+		released += f->inline_rel[i].count;
+	}
+	f->nr_inline = 0;
+	while ((chunk = f->chunks)) {
+		for (i = 0; i < chunk->nr; i++) {
+			vmc_frame_put(chunk->rel[i].frame, chunk->rel[i].count);
+			released += chunk->rel[i].count;
+		}
+		f->chunks = chunk->next;
+		kfree(chunk);
+	}
+	if (released)
+		vmc_stat_add(f->space, deferred_frees, released);
+	while ((node = f->nodes)) {
+		f->nodes = node->next;
+		vmc_space_get(node->space);
+		atomic_inc(&node->space->pending_frees);
+		INIT_RCU_WORK(&node->rwork, vmc_subtree_work);
+		queue_rcu_work(vmc_wq, &node->rwork);
+	}
+}
+
+/**
+ * vmc_flusher_dispatch() - perform the pending flushes, then release
+ * @f: the flusher
+ *
+ * Postconditions: every CPU that had the space loaded when the flushes
+ * were issued has dropped the flushed translations (this CPU directly,
+ * the others through a waited-for IPI); the frame references carried by
+ * the batch are released; detached subtrees are queued for freeing after
+ * an RCU grace period. The batch is empty.
+ * Context: any, with interrupts enabled; inside a window of the same space
+ * (interrupts off) only when no other CPU has the space loaded.
+ */
+void vmc_flusher_dispatch(struct vmc_flusher *f)
+{
+	if (!vmc_flusher_pending(f))
+		return;
+	if (f->nr_ops || f->flush_all)
+		vmc_flush_cpus(f);
+	vmc_release_all(f);
+	f->nr_ops = 0;
+	f->nr_pages = 0;
+	f->flush_all = false;
+}
+EXPORT_SYMBOL_GPL(vmc_flusher_dispatch);
+
+static void vmc_load(struct vmc_space *space)
+{
+	unsigned long cr3 = vmc_node_pa(space->root);
+
+	/* No NOFLUSH: entries left by an earlier window must not survive. */
+	if (vmc_pcid_on())
+		cr3 |= space->pcid;
+	write_cr3(cr3);
+}
+
+static void vmc_unload(unsigned long saved_cr3)
+{
+	/* Linux's own entries are still valid; keep them if we can. */
+	if (vmc_pcid_on())
+		saved_cr3 |= X86_CR3_PCID_NOFLUSH;
+	write_cr3(saved_cr3);
+}
+
+/**
+ * vmc_space_run() - run @fn with the space loaded in CR3 on this CPU
+ * @space: the space
+ * @fn: the access; it runs with interrupts off and must be short, must not
+ *	sleep and may touch user addresses only with page faults disabled
+ * @arg: passed to @fn
+ *
+ * Hazards handled: interrupts (and so preemption) stay off for the whole
+ * window, because Linux's flush IPIs and context switches assume they own
+ * CR3; the root is 8 KiB aligned, so CR3 bit 12 is clear and PTI's NMI
+ * entry path switches to the right table; the kernel half is Linux's, and
+ * global kernel entries are never flushed.
+ * Postconditions: CR3 is restored; the space is no longer loaded here.
+ * Context: process or softirq context; not nested.
+ * Return: what @fn returned, or -EBUSY if this CPU already runs a window.
+ */
+int vmc_space_run(struct vmc_space *space,
+		  int (*fn)(struct vmc_space *space, void *arg), void *arg)
+{
+	unsigned long flags, saved_cr3;
+	int cpu, ret;
+
+	local_irq_save(flags);
+	if (WARN_ON_ONCE(this_cpu_read(vmc_loaded_space))) {
+		local_irq_restore(flags);
+		return -EBUSY;
+	}
+	cpu = smp_processor_id();
+	cpumask_set_cpu(cpu, space->active_cpus);
+	this_cpu_write(vmc_loaded_space, space);
+	/* Be visible to dispatchers before the first walk; see above. */
+	smp_mb();
+	saved_cr3 = __read_cr3();
+	vmc_load(space);
+	vmc_stat_add(space, activations, 1);
+	ret = fn(space, arg);
+	vmc_unload(saved_cr3);
+	this_cpu_write(vmc_loaded_space, NULL);
+	cpumask_clear_cpu(cpu, space->active_cpus);
+	local_irq_restore(flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vmc_space_run);
+
+struct vmc_probe_ctx {
+	u64 va;
+	void *buf;
+	size_t len;
+	bool write;
+	unsigned long left;
+};
+
+static int vmc_probe_fn(struct vmc_space *space, void *arg)
+{
+	struct vmc_probe_ctx *p = arg;
+	void __user *uva = (void __user *)(uintptr_t)p->va;
+
+	pagefault_disable();
+	if (p->write)
+		p->left = __copy_to_user_inatomic(uva, p->buf, p->len);
+	else
+		p->left = __copy_from_user_inatomic(p->buf, uva, p->len);
+	pagefault_enable();
+	return p->left ? -EFAULT : 0;
+}
+
+/**
+ * vmc_space_probe() - read or write the space through the MMU
+ * @space: the space
+ * @va: user virtual address
+ * @buf: kernel buffer of @len bytes
+ * @len: bytes to transfer, at least 1 (-EINVAL)
+ * @write: copy @buf into the space instead of out of it
+ * @done: set to the number of bytes transferred
+ *
+ * Each page is accessed in its own vmc_space_run() window with user
+ * access enabled (SMAP), so the MMU walks the space's tables, honours
+ * their permissions and sets their A and D bits.
+ * Preconditions: [@va, @va + @len) inside the managed range (-ERANGE).
+ * Postconditions: on a fault (absent page, write to read-only, no read
+ * permission) the exception fixup stops the copy and -EFAULT is returned
+ * with *@done telling how far it got; nothing oopses.
+ * Context: process context, interrupts enabled.
+ * Return: 0, -EINVAL, -ERANGE or -EFAULT.
+ */
+int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
+		    bool write, size_t *done)
+{
+	struct vmc_probe_ctx ctx = { .write = write };
+	int err;
+
+	*done = 0;
+	if (!len)
+		return -EINVAL;
+	if (va >= space->va_end || len > space->va_end - va)
+		return -ERANGE;
+	while (*done < len) {
+		ctx.va = va + *done;
+		ctx.buf = buf + *done;
+		ctx.len = min_t(size_t, len - *done,
+				PAGE_SIZE - offset_in_page(ctx.va));
+		err = vmc_space_run(space, vmc_probe_fn, &ctx);
+		*done += ctx.len - ctx.left;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmc_space_probe);
+
+/**
+ * vmc_space_drain() - wait until the space's deferred frees have finished
+ * @space: the space
+ *
+ * Postcondition: every subtree the space's cursors detached before the
+ * call has been freed.
+ * Context: process context; sleeps.
+ */
+void vmc_space_drain(struct vmc_space *space)
+{
+	might_sleep();
+	while (atomic_read(&space->pending_frees)) {
+		rcu_barrier();
+		flush_workqueue(vmc_wq);
+	}
+}
+EXPORT_SYMBOL_GPL(vmc_space_drain);
+
+/**
+ * vmc_stats_read() - copy counters into the uapi structure
+ * @space: the space, or NULL for the module-wide totals
+ * @out: filled in, except out_frames for a space (the caller knows those)
+ *
+ * Context: any.
+ */
+void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out)
+{
+	const struct vmc_space_stats *st = space ? &space->stats :
+						   &vmc_global_stats;
+
+	out->out_invlpg = atomic64_read(&st->invlpg);
+	out->out_full_flushes = atomic64_read(&st->full_flushes);
+	out->out_invpcid = atomic64_read(&st->invpcid);
+	out->out_ipis = atomic64_read(&st->ipis);
+	out->out_deferred_frees = atomic64_read(&st->deferred_frees);
+	out->out_maps = atomic64_read(&st->maps);
+	out->out_unmapped = atomic64_read(&st->unmapped);
+	out->out_protects = atomic64_read(&st->protects);
+	out->out_splits = atomic64_read(&st->splits);
+	out->out_activations = atomic64_read(&st->activations);
+	if (space) {
+		out->out_table_pages = atomic_long_read(&space->table_pages);
+	} else {
+		out->out_table_pages = atomic_long_read(&vmc_global_table_pages);
+		out->out_frames = atomic64_read(&vmc_frames_allocated);
+	}
+}
+EXPORT_SYMBOL_GPL(vmc_stats_read);
+
+/**
+ * vmc_queue_work() - run @work on the module's workqueue
+ * @work: the work; module exit waits for it
+ *
+ * Context: any.
+ */
+void vmc_queue_work(struct work_struct *work)
+{
+	queue_work(vmc_wq, work);
+}
+
+/**
+ * vmc_tlb_init() - create the deferred-free workqueue
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int vmc_tlb_init(void)
+{
+	vmc_wq = alloc_workqueue("vmcursor", WQ_UNBOUND, 0);
+	return vmc_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * vmc_tlb_exit() - wait for deferred frees and destroy the workqueue
+ *
+ * Context: module exit.
+ */
+void vmc_tlb_exit(void)
+{
+	rcu_barrier();
+	destroy_workqueue(vmc_wq);
+}

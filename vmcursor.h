@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmcursor in-kernel API: private x86-64 address spaces and the page-table
+ * cursor that edits them. See docs/design.md for the design.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#ifndef _VMCURSOR_H
+#define _VMCURSOR_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/cpumask.h>
+#include <linux/atomic.h>
+#include <linux/workqueue.h>
+#include <linux/percpu-rwsem.h>
+
+#include "ioctl.h"
+
+#define VMC_MAX_LEVELS		5
+#define VMC_MAX_LEAF_LEVEL	3
+#define VMC_PTES_PER_NODE	512
+#define VMC_PAGE_SHIFT		12
+#define VMC_PAGE_SIZE		(1ULL << VMC_PAGE_SHIFT)
+
+/*
+ * Privileged property bits, above the uapi ones (ioctl.h VMC_PROP_*). The
+ * ioctl interface always sets VMC_PRIV_USER and never VMC_PRIV_GLOBAL.
+ */
+#define VMC_PRIV_USER		(1u << 16)
+#define VMC_PRIV_GLOBAL		(1u << 17)
+#define VMC_PROP_VALID_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK | \
+				 VMC_PRIV_USER | VMC_PRIV_GLOBAL)
+
+/* Reference-count sentinels, as OSTD's MetaSlot. */
+#define VMC_REF_UNUSED		U64_MAX
+#define VMC_REF_UNIQUE		(U64_MAX - 1)
+#define VMC_REF_MAX		((u64)S64_MAX)
+
+enum vmc_usage {
+	VMC_USAGE_FREE = 0,
+	VMC_USAGE_FRAME,
+	VMC_USAGE_PTNODE,
+};
+
+/**
+ * struct vmc_frame - metadata of one reference-counted data frame
+ * @ref: reference count: VMC_REF_UNUSED when free, else 1..VMC_REF_MAX-1
+ * @page: the (head) page; the frame is 4 KiB or 2 MiB (order 9, compound)
+ * @owner: the space whose frame quota it counts against (holds a
+ *	reference on it), or NULL for in-kernel frames
+ * @handle: the owning file descriptor's handle (0 for in-kernel frames)
+ * @usage: enum vmc_usage
+ * @order: 0 or 9
+ *
+ * Each leaf that maps any part of the frame holds one reference, as does
+ * each handle and each pending post-flush release. 32 bytes.
+ */
+struct vmc_frame {
+	atomic64_t ref;
+	struct page *page;
+	struct vmc_space *owner;
+	u32 handle;
+	u8 usage;
+	u8 order;
+};
+
+/**
+ * struct vmc_node - metadata of one page-table node (a 4 KiB table)
+ * @ref: reference count (1 while owned by its parent entry or the space)
+ * @usage: VMC_USAGE_PTNODE
+ * @level: 1 (maps 4 KiB leaves) .. nr_levels (the root)
+ * @stray: set, under @lock, when the node is detached from the tree
+ * @nr_children: number of non-zero entries, protected by @lock
+ * @lock: 0 free, 1 held; a spin lock outside lockdep because a cursor may
+ *	hold hundreds of them (see docs/design.md)
+ * @order: page order of @page (1 for the root, which must be 8 KiB
+ *	aligned so that bit 12 of CR3 stays clear under PTI)
+ * @ptes: the table itself
+ * @page: the table's page
+ * @space: owning space, for accounting
+ * @next: chains detached subtree roots and pool entries
+ * @rwork: deferred free after the TLB flush and an RCU grace period
+ */
+struct vmc_node {
+	atomic64_t ref;
+	u8 usage;
+	u8 level;
+	bool stray;
+	u8 order;
+	u16 nr_children;
+	atomic_t lock;
+	u64 *ptes;
+	struct page *page;
+	struct vmc_space *space;
+	struct vmc_node *next;
+	struct rcu_work rwork;
+};
+
+/**
+ * struct vmc_space_stats - per-space counters (atomic, lock-free)
+ * @invlpg: INVLPG instructions executed
+ * @full_flushes: full flushes of the space (CR3 reload or INVPCID)
+ * @invpcid: INVPCID instructions executed
+ * @ipis: IPIs sent for flushes
+ * @deferred_frees: frame references and table pages released after flush
+ * @maps: leaves written by map
+ * @unmapped: mappings removed by unmap
+ * @protects: leaves changed by protect_next
+ * @splits: huge leaves split
+ * @activations: loads of the space into CR3
+ */
+struct vmc_space_stats {
+	atomic64_t invlpg;
+	atomic64_t full_flushes;
+	atomic64_t invpcid;
+	atomic64_t ipis;
+	atomic64_t deferred_frees;
+	atomic64_t maps;
+	atomic64_t unmapped;
+	atomic64_t protects;
+	atomic64_t splits;
+	atomic64_t activations;
+};
+
+/**
+ * struct vmc_space - a private user address space
+ * @root: the top-level table; its kernel half is a copy of the kernel's
+ * @va_end: end (exclusive) of the cursor-managed range [0, va_end)
+ * @nr_levels: paging levels, 4 or 5 (the running kernel's mode)
+ * @pcid: PCID used when CR4.PCIDE is set (never one Linux uses)
+ * @active_cpus: CPUs that have the space loaded in CR3 right now
+ * @table_pages: table pages allocated for this space (root included)
+ * @max_table_pages: cap on @table_pages (0: no cap)
+ * @frame_pages: 4 KiB pages of frames owned by this space
+ * @max_frame_pages: cap on @frame_pages (0: no cap)
+ * @nr_frames: frames owned by this space
+ * @pending_frees: deferred subtree frees not yet completed
+ * @quiesce: held for reading by every cursor; the invariant checker takes
+ *	it for writing to see the tree with no cursor in flight
+ * @ref: lifetime; deferred frees and owned frames hold a reference
+ * @release_work: frees the structure in process context after the last
+ *	reference went (which may happen in atomic context)
+ * @stats: counters
+ */
+struct vmc_space {
+	struct vmc_node *root;
+	u64 va_end;
+	u8 nr_levels;
+	u16 pcid;
+	cpumask_var_t active_cpus;
+	atomic_long_t table_pages;
+	long max_table_pages;
+	atomic_long_t frame_pages;
+	long max_frame_pages;
+	atomic_long_t nr_frames;
+	atomic_t pending_frees;
+	struct percpu_rw_semaphore quiesce;
+	struct kref ref;
+	struct work_struct release_work;
+	struct vmc_space_stats stats;
+};
+
+/**
+ * struct vmc_item - what map puts in a slot
+ * @frame: the tracked frame, or NULL for an untracked physical range
+ * @pa: physical address of the leaf's first byte
+ * @level: leaf level: 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB)
+ * @prop: property: VMC_PROP_* flags and cache mode, VMC_PRIV_* bits
+ */
+struct vmc_item {
+	struct vmc_frame *frame;
+	u64 pa;
+	u8 level;
+	u32 prop;
+};
+
+/**
+ * struct vmc_query - result of vmc_cursor_query()
+ * @start: start of the range of the entry at the cursor
+ * @end: end (exclusive) of that range
+ * @level: level of that entry
+ * @mapped: a leaf is mapped there; @item describes it
+ * @item: the leaf; a tracked @item.frame carries one reference for the
+ *	caller, released with vmc_query_release()
+ */
+struct vmc_query {
+	u64 start;
+	u64 end;
+	u8 level;
+	bool mapped;
+	struct vmc_item item;
+};
+
+/* Deferred frame releases, one page-sized chunk at a time. */
+struct vmc_release {
+	struct vmc_frame *frame;
+	unsigned long count;
+};
+
+#define VMC_FLUSH_SLOTS		32
+#define VMC_INLINE_RELEASES	8
+
+struct vmc_release_chunk;
+
+/**
+ * struct vmc_flusher - a cursor's TLB-flush batch (OSTD's TlbFlusher)
+ * @space: the space whose translations are flushed
+ * @ops: pending ranges: page-aligned start | (page count - 1) in bits 0-11
+ * @nr_ops: used entries of @ops
+ * @nr_pages: pages covered by @ops
+ * @flush_all: the batch has become a full flush of the space
+ * @nr_inline: used entries of @inline_rel
+ * @inline_rel: the first releases, so small batches allocate nothing
+ * @chunks: further releases
+ * @nodes: detached subtrees, freed after the flush and a grace period
+ */
+struct vmc_flusher {
+	struct vmc_space *space;
+	u64 ops[VMC_FLUSH_SLOTS];
+	unsigned int nr_ops;
+	unsigned int nr_pages;
+	bool flush_all;
+	unsigned int nr_inline;
+	struct vmc_release inline_rel[VMC_INLINE_RELEASES];
+	struct vmc_release_chunk *chunks;
+	struct vmc_node *nodes;
+};
+
+/**
+ * struct vmc_cursor - a cursor over [start, end) of one space
+ * @space: the space
+ * @va: current virtual address, start <= va <= end at every public exit
+ * @start: barrier start
+ * @end: barrier end (exclusive)
+ * @level: level of the node whose entry the cursor addresses
+ * @guard_level: level of the locked subtree root
+ * @path: path[l - 1] is the locked node of level l, for level <= l <=
+ *	guard_level; other slots are NULL
+ * @pool: preallocated table nodes, so no allocation sleeps under the locks
+ * @nr_pool: nodes in @pool
+ * @flusher: the TLB flusher
+ */
+struct vmc_cursor {
+	struct vmc_space *space;
+	u64 va;
+	u64 start;
+	u64 end;
+	int level;
+	int guard_level;
+	struct vmc_node *path[VMC_MAX_LEVELS];
+	struct vmc_node *pool;
+	unsigned int nr_pool;
+	struct vmc_flusher flusher;
+};
+
+/**
+ * struct vmc_protect_op - the property change of protect_next
+ * @fn: returns the new property given the old one; must be pure
+ * @arg: passed to @fn
+ */
+struct vmc_protect_op {
+	u32 (*fn)(u32 old, const void *arg);
+	const void *arg;
+};
+
+/* Geometry, valid once vmc_pt_init() has run. */
+extern u8 vmc_nr_levels;
+
+static inline unsigned int vmc_level_shift(int level)
+{
+	return VMC_PAGE_SHIFT + 9 * (level - 1);
+}
+
+static inline u64 vmc_page_size(int level)
+{
+	return 1ULL << vmc_level_shift(level);
+}
+
+static inline unsigned int vmc_pte_index(u64 va, int level)
+{
+	return (va >> vmc_level_shift(level)) & (VMC_PTES_PER_NODE - 1);
+}
+
+/* pt_walk.c */
+int vmc_pt_init(void);
+u64 vmc_user_va_end(void);
+bool vmc_level_supported(int level);
+bool vmc_prop_supported(u32 prop);
+u64 vmc_max_paddr(void);
+u32 vmc_cache_modes(void);
+struct vmc_space *vmc_space_create(long max_table_pages,
+				   long max_frame_pages);
+void vmc_space_destroy(struct vmc_space *space);
+void vmc_space_get(struct vmc_space *space);
+void vmc_space_put(struct vmc_space *space);
+
+/* frame_meta.c */
+struct vmc_frame *vmc_frame_alloc(unsigned int order, gfp_t gfp);
+struct vmc_frame *vmc_frame_alloc_owned(struct vmc_space *owner,
+					unsigned int order, gfp_t gfp);
+int vmc_frame_get(struct vmc_frame *frame, unsigned long n);
+void vmc_frame_put(struct vmc_frame *frame, unsigned long n);
+u64 vmc_frame_refcount(const struct vmc_frame *frame);
+u64 vmc_frame_pa(const struct vmc_frame *frame);
+u64 vmc_frame_size(const struct vmc_frame *frame);
+struct vmc_frame *vmc_frame_from_pa(u64 pa);
+void *vmc_frame_kaddr(const struct vmc_frame *frame, u64 offset);
+
+/* cursor.c */
+int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
+		      u64 start, u64 end);
+void vmc_cursor_destroy(struct vmc_cursor *c);
+u64 vmc_cursor_virt_addr(const struct vmc_cursor *c);
+int vmc_cursor_query(struct vmc_cursor *c, struct vmc_query *q);
+int vmc_cursor_peek(struct vmc_cursor *c, struct vmc_query *q);
+void vmc_query_release(struct vmc_query *q);
+int vmc_cursor_find_next(struct vmc_cursor *c, u64 len, u64 *found);
+int vmc_cursor_jump(struct vmc_cursor *c, u64 va);
+int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item);
+int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count);
+int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
+			    const struct vmc_protect_op *op,
+			    u64 *pstart, u64 *pend);
+struct vmc_flusher *vmc_cursor_flusher(struct vmc_cursor *c);
+
+/* tlb_flush.c */
+void vmc_flusher_init(struct vmc_flusher *f, struct vmc_space *space);
+void vmc_flusher_issue_page(struct vmc_flusher *f, u64 va,
+			    struct vmc_frame *frame);
+void vmc_flusher_issue_range(struct vmc_flusher *f, u64 start, u64 end);
+void vmc_flusher_issue_all(struct vmc_flusher *f);
+void vmc_flusher_dispatch(struct vmc_flusher *f);
+bool vmc_flusher_pending(const struct vmc_flusher *f);
+int vmc_space_run(struct vmc_space *space,
+		  int (*fn)(struct vmc_space *space, void *arg), void *arg);
+int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
+		    bool write, size_t *done);
+void vmc_space_drain(struct vmc_space *space);
+void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out);
+
+/* check.c */
+/**
+ * struct vmc_check_report - invariant-checker findings
+ * @violations: number of violated invariants
+ * @mappings: leaves found
+ * @table_pages: table pages reachable from the root, root included
+ * @frames: distinct tracked frames mapped
+ * @msg: optional text buffer for the first violations (may be NULL)
+ * @msg_len: size of @msg
+ * @msg_used: bytes written to @msg
+ */
+struct vmc_check_report {
+	u64 violations;
+	u64 mappings;
+	u64 table_pages;
+	u64 frames;
+	char *msg;
+	size_t msg_len;
+	size_t msg_used;
+};
+
+struct xarray;
+int vmc_space_check(struct vmc_space *space, struct xarray *extra,
+		    struct vmc_check_report *rep);
+
+#endif /* _VMCURSOR_H */
