@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcursor tool: command line parsing and the subcommands.
+ *
+ * To add a subcommand, write a cmd_*() function and add it to commands[].
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "cli.h"
+#include "exec.h"
+#include "json.h"
+#include "parse.h"
+#include "print.h"
+#include "util.h"
+
+struct cli {
+	FILE *out;
+	FILE *err;
+	bool json;
+	bool fake;
+	const char *device;
+};
+
+struct command {
+	const char *name;
+	const char *args;
+	const char *summary;
+	/* argv[0] is the command name; returns the exit status. */
+	int (*fn)(struct cli *c, int argc, char **argv);
+};
+
+static void usage_hint(struct cli *c)
+{
+	fputs("Try 'vmcursor help' for more information.\n", c->err);
+}
+
+static int usage_error(struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmcursor: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+	usage_hint(c);
+	return EXIT_USAGE;
+}
+
+/* Print "vmcursor: CONTEXT: strerror (ENAME)" and return EXIT_FAILED. */
+static int sys_error(struct cli *c, const char *context, int err,
+		     const char *hint)
+{
+	char ebuf[ERRNO_BUF];
+
+	errno_text(err, ebuf);
+	fprintf(c->err, "vmcursor: %s: %s (%s)%s%s\n", context, strerror(err),
+		ebuf, hint ? " - " : "", hint ? hint : "");
+	return EXIT_FAILED;
+}
+
+/* Read all of @path ("-" is stdin). Returns a malloc()ed buffer or NULL. */
+static char *read_all(const char *path, size_t *len, int *err)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 0, n = 0, got;
+	char *buf = NULL;
+
+	if (!f) {
+		*err = errno;
+		return NULL;
+	}
+	do {
+		grow_array((void **)&buf, &cap, n + 4096, 1);
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got);
+	*err = ferror(f) ? EIO : 0;
+	if (f != stdin)
+		fclose(f);
+	if (*err) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Read and parse a script; on failure prints why and returns EXIT_USAGE. */
+static int load_script(struct cli *c, const char *path, struct script *sc)
+{
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct parse_error perr;
+	size_t len = 0;
+	char *text, ctx[512];
+	int err, ret;
+
+	text = read_all(path, &len, &err);
+	if (!text) {
+		snprintf(ctx, sizeof(ctx), "cannot read %s", name);
+		sys_error(c, ctx, err, NULL);
+		return EXIT_USAGE;
+	}
+	ret = script_parse(name, text, len, sc, &perr);
+	free(text);
+	if (ret) {
+		fprintf(c->err, "vmcursor: %s:%u: %s\n", name, perr.line,
+			perr.msg);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Open the address space and read its info; prints why on failure. */
+static int open_space(struct cli *c, struct backend **be,
+		      struct vmc_info *info)
+{
+	char ctx[512];
+	int err;
+
+	if (c->fake) {
+		*be = backend_fake_new();
+	} else {
+		err = backend_dev_open(c->device, be);
+		if (err) {
+			snprintf(ctx, sizeof(ctx), "cannot open %s", c->device);
+			return sys_error(c, ctx, err,
+					 err == ENOENT || err == ENODEV ||
+					 err == ENXIO ?
+					 "is vmcursor.ko loaded?" :
+					 err == EACCES || err == EPERM ?
+					 "the device is for root only" : NULL);
+		}
+	}
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	err = (*be)->ops->info(*be, info);
+	if (err) {
+		(*be)->ops->destroy(*be);
+		snprintf(ctx, sizeof(ctx), "%s: VMC_IOC_INFO",
+			 c->fake ? "fake" : c->device);
+		return sys_error(c, ctx, err, err == ENOTTY ?
+				 "is this the vmcursor device?" : NULL);
+	}
+	if (info->out_abi_version != VMC_ABI_VERSION)
+		fprintf(c->err, "vmcursor: warning: the kernel speaks ABI "
+			"version %u, this tool version %u\n",
+			info->out_abi_version, VMC_ABI_VERSION);
+	return EXIT_OK;
+}
+
+static int cmd_run(struct cli *c, int argc, char **argv)
+{
+	struct printer p = { .out = c->out, .err = c->err, .json = c->json };
+	struct exec_cfg cfg = {
+		.dump_chunk = EXEC_DUMP_CHUNK,
+		.check_msg_len = EXEC_CHECK_MSG_LEN,
+		.emit = print_result,
+		.ctx = &p,
+	};
+	struct script sc;
+	unsigned int failed;
+	int ret;
+
+	if (argc != 2)
+		return usage_error(c, "%s", "usage: vmcursor run FILE|-");
+	ret = load_script(c, argv[1], &sc);
+	if (ret)
+		return ret;
+	ret = open_space(c, &cfg.be, &cfg.info);
+	if (ret) {
+		script_free(&sc);
+		return ret;
+	}
+	failed = exec_script(&cfg, &sc);
+	cfg.be->ops->destroy(cfg.be);
+	if (!c->json)
+		print_summary(&p, &sc);
+	script_free(&sc);
+	return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+static int cmd_lint(struct cli *c, int argc, char **argv)
+{
+	struct script sc;
+	size_t i, blocks = 0;
+	int ret;
+
+	if (argc != 2)
+		return usage_error(c, "%s", "usage: vmcursor lint FILE|-");
+	ret = load_script(c, argv[1], &sc);
+	if (ret)
+		return ret;
+	for (i = 0; i < sc.n; i++)
+		blocks += sc.stmts[i].kind == ST_CURSOR;
+	if (c->json) {
+		struct json j;
+
+		json_init(&j, c->out);
+		json_begin_object(&j);
+		json_kv_string(&j, "file", sc.name);
+		json_kv_bool(&j, "ok", true);
+		json_kv_u64(&j, "statements", sc.n);
+		json_kv_u64(&j, "cursor_blocks", blocks);
+		json_end_object(&j);
+		fputc('\n', c->out);
+	} else {
+		fprintf(c->out, "%s: ok, %zu statements, %zu cursor blocks\n",
+			sc.name, sc.n, blocks);
+	}
+	script_free(&sc);
+	return EXIT_OK;
+}
+
+static int cmd_info(struct cli *c, int argc, char **argv)
+{
+	struct backend *be;
+	struct vmc_info info;
+	const char *dev = c->fake ? "fake" : c->device;
+	int ret;
+
+	(void)argv;
+	if (argc != 1)
+		return usage_error(c, "%s", "usage: vmcursor info");
+	ret = open_space(c, &be, &info);
+	if (ret)
+		return ret;
+	be->ops->destroy(be);
+	if (c->json)
+		print_info_json(c->out, dev, &info);
+	else
+		print_info_text(c->out, dev, &info);
+	return EXIT_OK;
+}
+
+static int cmd_bench(struct cli *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("vmcursor: bench: not implemented yet (see the performance "
+	      "issue)\n", c->err);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs(help_text, c->out);
+	return EXIT_OK;
+}
+
+static int cmd_version(struct cli *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(c->out, "vmcursor %s (ABI version %u)\n", VMCURSOR_VERSION,
+		VMC_ABI_VERSION);
+	return EXIT_OK;
+}
+
+static const struct command commands[] = {
+	{ "run", "FILE|-", "run a script in a fresh address space", cmd_run },
+	{ "lint", "FILE|-", "parse a script without running it", cmd_lint },
+	{ "info", "", "show ABI version, features and limits", cmd_info },
+	{ "bench", "...", "reserved: performance measurements", cmd_bench },
+	{ "help", "", "show the full documentation", cmd_help },
+	{ "version", "", "show the version", cmd_version },
+};
+
+/* Exact name, else a unique prefix (as bpftool does). */
+static const struct command *find_command(struct cli *c, const char *name)
+{
+	const struct command *found = NULL;
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	for (i = 0; n && i < ARRAY_SIZE(commands); i++) {
+		if (strncmp(commands[i].name, name, n))
+			continue;
+		if (found) {
+			usage_error(c, "ambiguous command '%s'", name);
+			return NULL;
+		}
+		found = &commands[i];
+	}
+	if (!found)
+		usage_error(c, "unknown command '%s'", name);
+	return found;
+}
+
+static void short_usage(struct cli *c)
+{
+	size_t i;
+
+	fputs("usage: vmcursor [--json] [-d DEVICE] [--fake] COMMAND [ARGS]\n"
+	      "commands:\n", c->err);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(c->err, "  %-8s %-7s %s\n", commands[i].name,
+			commands[i].args, commands[i].summary);
+	usage_hint(c);
+}
+
+int cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "fake", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli c = { .out = out, .err = err, .device = VMC_DEVICE_PATH };
+	const struct command *cmd;
+	int opt, ret;
+
+	optind = 0;	/* full re-initialisation: cli_main may run again */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "jd:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			c.json = true;
+			break;
+		case 'd':
+			c.device = optarg;
+			break;
+		case 'F':
+			c.fake = true;
+			break;
+		case 'h':
+			return cmd_help(&c, 0, NULL);
+		case 'V':
+			return cmd_version(&c, 0, NULL);
+		default:
+			if (optopt == 'd')
+				return usage_error(&c, "%s", "option -d "
+						   "needs a device path");
+			return usage_error(&c, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		short_usage(&c);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(&c, argv[optind]);
+	if (!cmd)
+		return EXIT_USAGE;
+	ret = cmd->fn(&c, argc - optind, argv + optind);
+	fflush(out);
+	return ret;
+}

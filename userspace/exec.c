@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcursor tool: script execution.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "exec.h"
+#include "util.h"
+
+struct exec {
+	const struct exec_cfg *cfg;
+	struct backend *be;
+	const struct script *sc;
+	uint32_t *handles;	/* live handle per frame name, 0 if none */
+	uint32_t *last;		/* last handle per name, to name old leaves */
+	unsigned int failures;
+};
+
+/* The script's name for a handle: a live frame first, then a dropped one. */
+static const char *name_of(const struct exec *x, uint32_t handle)
+{
+	size_t i;
+
+	if (!handle)
+		return NULL;
+	for (i = 0; i < x->sc->nframes; i++)
+		if (x->handles[i] == handle)
+			return x->sc->frames[i];
+	for (i = 0; i < x->sc->nframes; i++)
+		if (x->last[i] == handle)
+			return x->sc->frames[i];
+	return NULL;
+}
+
+void exec_settle(struct result *r, bool skip_ok)
+{
+	int expect = r->st->expect;
+
+	if (r->skipped)
+		r->failed = !skip_ok;
+	else if (expect)
+		r->failed = r->err != expect;
+	else
+		r->failed = r->err || r->why[0];
+}
+
+static void finish(struct exec *x, struct result *r, bool skip_ok)
+{
+	exec_settle(r, skip_ok);
+	x->failures += r->failed;
+	x->cfg->emit(x->cfg->ctx, x->sc, r);
+	free(r->data);
+	free(r->maps);
+	free(r->report);
+}
+
+static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
+{
+	struct vmc_frame_alloc a = { .size = sizeof(a), .order = st->order };
+
+	r->frame = x->sc->frames[st->frame];
+	r->err = x->be->ops->frame_alloc(x->be, &a);
+	if (r->err)
+		return;
+	if (!a.out_handle) {
+		r->err = EPROTO;
+		snprintf(r->why, sizeof(r->why), "the kernel returned handle 0");
+		return;
+	}
+	x->handles[st->frame] = x->last[st->frame] = a.out_handle;
+	r->handle = a.out_handle;
+	r->paddr = a.out_paddr;
+}
+
+static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
+{
+	struct vmc_frame_drop d = { .size = sizeof(d) };
+
+	/* A dropped name sends handle 0, which is never valid: ENOENT. */
+	d.handle = x->handles[st->frame];
+	r->frame = x->sc->frames[st->frame];
+	r->handle = d.handle;
+	r->err = x->be->ops->frame_drop(x->be, &d);
+	if (!r->err)
+		x->handles[st->frame] = 0;
+}
+
+void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
+		 struct vmc_op *ops)
+{
+	static const uint32_t codes[ST_NR_KINDS] = {
+		[ST_VA] = VMC_OP_VA,
+		[ST_QUERY] = VMC_OP_QUERY,
+		[ST_FIND_NEXT] = VMC_OP_FIND_NEXT,
+		[ST_JUMP] = VMC_OP_JUMP,
+		[ST_MAP] = VMC_OP_MAP,
+		[ST_UNMAP] = VMC_OP_UNMAP,
+		[ST_PROTECT_NEXT] = VMC_OP_PROTECT_NEXT,
+		[ST_FLUSH] = VMC_OP_FLUSH,
+	};
+	size_t i;
+
+	for (i = 0; i < sc->stmts[ci].nops; i++) {
+		const struct stmt *st = &sc->stmts[ci + 1 + i];
+		struct vmc_op *op = &ops[i];
+
+		memset(op, 0, sizeof(*op));
+		op->code = codes[st->kind];
+		switch (st->kind) {
+		case ST_FIND_NEXT:
+		case ST_UNMAP:
+			op->len = st->len;
+			break;
+		case ST_JUMP:
+			op->va = st->va;
+			break;
+		case ST_MAP:
+			op->handle = handles[st->frame];
+			op->offset = st->offset;
+			op->prop = st->prop;
+			op->level = st->level;
+			break;
+		case ST_PROTECT_NEXT:
+			op->len = st->len;
+			op->change = st->change;
+			op->prop = st->prop;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* One op's outcome from its result record. */
+static void op_result(struct exec *x, const struct stmt *st,
+		      const struct vmc_op_result *res, struct result *r)
+{
+	r->op = *res;
+	if (!(res->flags & VMC_RES_DONE)) {
+		r->skipped = true;
+		return;
+	}
+	if (res->error > 0 || res->error < -4095) {
+		r->err = EPROTO;
+		snprintf(r->why, sizeof(r->why), "bad error %d in the result",
+			 res->error);
+		return;
+	}
+	r->err = -res->error;
+	if (st->kind == ST_MAP)
+		r->frame = x->sc->frames[st->frame];
+	else if (st->kind == ST_QUERY && (res->flags & VMC_RES_TRACKED))
+		r->frame = name_of(x, res->handle);
+}
+
+/* A cursor block: one VMC_IOC_BATCH, then one result per op. */
+static size_t run_cursor(struct exec *x, size_t ci)
+{
+	const struct stmt *cur = &x->sc->stmts[ci];
+	struct vmc_op *ops = xcalloc(cur->nops, sizeof(*ops));
+	struct vmc_op_result *res = xcalloc(cur->nops, sizeof(*res));
+	struct vmc_batch b = {
+		.size = sizeof(b),
+		.flags = cur->stop ? VMC_BATCH_STOP_ON_ERROR : 0,
+		.start = cur->start,
+		.end = cur->end,
+		.ops = (uintptr_t)ops,
+		.results = (uintptr_t)res,
+		.nr_ops = (uint32_t)cur->nops,
+		.op_size = sizeof(*ops),
+		.result_size = sizeof(*res),
+	};
+	struct result r = { .st = cur };
+	bool failed_before = false;
+	size_t i;
+
+	build_batch(x->sc, ci, x->handles, ops);
+	r.err = x->be->ops->batch(x->be, &b);
+	r.nr_done = b.out_nr_done;
+	finish(x, &r, false);
+	/* No cursor, no ops: they are not printed (the cursor line failed). */
+	for (i = 0; !r.err && i < cur->nops; i++) {
+		struct result o = { .st = &x->sc->stmts[ci + 1 + i] };
+
+		op_result(x, o.st, &res[i], &o);
+		finish(x, &o, cur->stop && failed_before);
+		failed_before |= o.err != 0;
+	}
+	free(ops);
+	free(res);
+	return ci + cur->nops + 2;	/* past the END */
+}
+
+/* read or write, in pieces of at most the kernel's max_probe_len. */
+static void run_probe(struct exec *x, const struct stmt *st, struct result *r)
+{
+	bool write = st->kind == ST_WRITE;
+	size_t len = write ? st->data_len : st->len, chunk;
+	uint32_t max = x->cfg->info.out_max_probe_len;
+	unsigned char *buf;
+
+	if (!max)
+		max = VMC_MAX_PROBE_LEN;
+	buf = write ? st->data : (r->data = xcalloc(1, len));
+	while (r->done < len) {
+		struct vmc_probe p = {
+			.size = sizeof(p),
+			.flags = write ? VMC_PROBE_WRITE : 0,
+			.va = st->va + r->done,
+			.buf = (uintptr_t)(buf + r->done),
+		};
+
+		chunk = len - r->done < max ? len - r->done : max;
+		p.len = chunk;
+		r->err = x->be->ops->probe(x->be, &p);
+		if (r->err) {
+			/* out_done is meaningful on EFAULT; never trust more. */
+			if (r->err == EFAULT && p.out_done < chunk)
+				r->done += p.out_done;
+			return;
+		}
+		r->done += chunk;
+	}
+}
+
+static void run_dump(struct exec *x, struct result *r)
+{
+	uint32_t chunk = x->cfg->dump_chunk ? x->cfg->dump_chunk :
+		EXEC_DUMP_CHUNK;
+	struct vmc_mapping *e = xcalloc(chunk, sizeof(*e));
+	uint64_t start = x->cfg->info.out_va_start;
+	uint64_t end = x->cfg->info.out_va_end;
+	size_t cap = 0, i;
+
+	while (start < end) {
+		struct vmc_dump d = {
+			.size = sizeof(d),
+			.start = start,
+			.entries = (uintptr_t)e,
+			.max_entries = chunk,
+			.entry_size = sizeof(*e),
+		};
+
+		r->err = x->be->ops->dump(x->be, &d);
+		if (r->err)
+			break;
+		if (d.out_nr > chunk || d.out_next <= start) {
+			r->err = EPROTO;
+			snprintf(r->why, sizeof(r->why), "dump made no "
+				 "progress at 0x%llx (out_nr %u, out_next "
+				 "0x%llx)", (unsigned long long)start, d.out_nr,
+				 (unsigned long long)d.out_next);
+			break;
+		}
+		grow_array((void **)&r->maps, &cap, r->nmaps + d.out_nr,
+			   sizeof(*r->maps));
+		for (i = 0; i < d.out_nr; i++) {
+			r->maps[r->nmaps].m = e[i];
+			r->maps[r->nmaps].frame =
+				e[i].flags & VMC_MAP_TRACKED ?
+				name_of(x, e[i].handle) : NULL;
+			r->nmaps++;
+		}
+		start = d.out_next;
+	}
+	free(e);
+}
+
+static void run_check(struct exec *x, struct result *r)
+{
+	uint32_t len = x->cfg->check_msg_len;
+	char *msg = len ? xcalloc(1, len) : NULL;
+
+	r->chk.size = sizeof(r->chk);
+	r->chk.msg = (uintptr_t)msg;
+	r->chk.msg_len = len;
+	r->err = x->be->ops->check(x->be, &r->chk);
+	/* The ABI has no length out: the report is NUL-terminated or full. */
+	r->report = msg ? xstrndup(msg, strnlen(msg, len)) : xstrndup("", 0);
+	free(msg);
+	r->chk.msg = 0;
+	if (!r->err && r->chk.out_violations)
+		snprintf(r->why, sizeof(r->why), "%u invariant violation%s",
+			 r->chk.out_violations,
+			 r->chk.out_violations == 1 ? "" : "s");
+}
+
+static void run_stats(struct exec *x, const struct stmt *st, struct result *r)
+{
+	r->stats.size = sizeof(r->stats);
+	r->stats.flags = st->global ? VMC_STATS_GLOBAL : 0;
+	r->err = x->be->ops->stats(x->be, &r->stats);
+}
+
+/* Run the statement at @i; returns the index of the next one. */
+static size_t run_one(struct exec *x, size_t i)
+{
+	const struct stmt *st = &x->sc->stmts[i];
+	struct result r = { .st = st };
+
+	switch (st->kind) {
+	case ST_CURSOR:
+		return run_cursor(x, i);
+	case ST_FRAME:
+		run_frame(x, st, &r);
+		break;
+	case ST_DROP:
+		run_drop(x, st, &r);
+		break;
+	case ST_READ:
+	case ST_WRITE:
+		run_probe(x, st, &r);
+		break;
+	case ST_DUMP:
+		run_dump(x, &r);
+		break;
+	case ST_CHECK:
+		run_check(x, &r);
+		break;
+	case ST_STATS:
+		run_stats(x, st, &r);
+		break;
+	default:
+		/* Ops and END only occur inside blocks (parse.c). */
+		abort();
+	}
+	finish(x, &r, false);
+	return i + 1;
+}
+
+unsigned int exec_script(const struct exec_cfg *cfg, const struct script *sc)
+{
+	struct exec x = { .cfg = cfg, .be = cfg->be, .sc = sc };
+	size_t i = 0;
+
+	x.handles = xcalloc(sc->nframes, sizeof(*x.handles));
+	x.last = xcalloc(sc->nframes, sizeof(*x.last));
+	while (i < sc->n)
+		i = run_one(&x, i);
+	free(x.handles);
+	free(x.last);
+	return x.failures;
+}

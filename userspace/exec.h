@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmcursor tool: script execution. Turns statements into backend calls and
+ * each executed statement into a struct result, handed to a printer.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#ifndef VMC_EXEC_H
+#define VMC_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ioctl.h"
+#include "parse.h"
+
+struct backend;
+
+/* One leaf of a dump, with the script's name for its frame (or NULL). */
+struct map_entry {
+	struct vmc_mapping m;
+	const char *frame;
+};
+
+/**
+ * struct result - what one executed statement did
+ * @st: the statement
+ * @err: positive errno of the failed call, or 0
+ * @skipped: a batch op the kernel did not run
+ * @failed: counts against the exit status (see exec_settle())
+ * @why: a failure that is not an errno ("2 invariant violations"), or ""
+ * @op: a batch op's raw result (cursor ops only)
+ * @frame: the script's name of the frame involved (frame, drop, map; a
+ *	mapped query), or NULL if unknown
+ * @handle: frame: the new handle; drop: the handle passed to the kernel
+ * @paddr: frame: physical address (0 without CAP_SYS_ADMIN)
+ * @data: read: the bytes read (@done of them)
+ * @done: read, write: bytes transferred (on a fault, how far it got)
+ * @maps: dump: the leaves
+ * @nmaps: dump: number of leaves
+ * @chk: check: the kernel's answer
+ * @report: check: the kernel's text report ("" if none)
+ * @stats: stats: the counters
+ * @nr_done: cursor: ops the batch ran
+ */
+struct result {
+	const struct stmt *st;
+	int err;
+	bool skipped;
+	bool failed;
+	char why[160];
+	struct vmc_op_result op;
+	const char *frame;
+	uint32_t handle;
+	uint64_t paddr;
+	unsigned char *data;
+	size_t done;
+	struct map_entry *maps;
+	size_t nmaps;
+	struct vmc_check chk;
+	char *report;
+	struct vmc_stats stats;
+	uint32_t nr_done;
+};
+
+typedef void (*emit_fn)(void *ctx, const struct script *sc,
+			const struct result *r);
+
+/**
+ * struct exec_cfg - how to run a script
+ * @be: the address space
+ * @info: its VMC_IOC_INFO answer (limits and the managed range)
+ * @dump_chunk: entries per VMC_IOC_DUMP call
+ * @check_msg_len: bytes offered for the check report
+ * @emit: called once per executed statement, in script order
+ * @ctx: passed to @emit
+ */
+struct exec_cfg {
+	struct backend *be;
+	struct vmc_info info;
+	uint32_t dump_chunk;
+	uint32_t check_msg_len;
+	emit_fn emit;
+	void *ctx;
+};
+
+#define EXEC_DUMP_CHUNK		256u
+#define EXEC_CHECK_MSG_LEN	(64u << 10)
+
+/* Run every statement; returns how many failed (0: exit status 0). */
+unsigned int exec_script(const struct exec_cfg *cfg, const struct script *sc);
+
+/*
+ * The ops of the cursor block whose CURSOR is sc->stmts[ci], with frame
+ * handles from @handles (indexed like sc->frames; 0 for a name without a
+ * live frame, which the kernel rejects with ENOENT). @ops has room for
+ * sc->stmts[ci].nops entries. Fields an op does not use stay zero.
+ */
+void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
+		 struct vmc_op *ops);
+
+/*
+ * Decide @r->failed from @r->err, @r->why, @r->skipped and the statement's
+ * "expect ERRNO": with an expectation, exactly that errno passes; without
+ * one, any errno or @why fails. A skipped op fails unless @skip_ok (the
+ * batch was asked to stop at an earlier failure).
+ */
+void exec_settle(struct result *r, bool skip_ok);
+
+#endif /* VMC_EXEC_H */

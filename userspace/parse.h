@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmcursor tool: script parser. The whole script is parsed (and every
+ * static rule checked) before anything runs.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#ifndef VMC_PARSE_H
+#define VMC_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum stmt_kind {
+	/* Outside cursor blocks. */
+	ST_FRAME,
+	ST_DROP,
+	ST_CURSOR,
+	ST_READ,
+	ST_WRITE,
+	ST_DUMP,
+	ST_CHECK,
+	ST_STATS,
+	/* Inside cursor blocks: one struct vmc_op each. */
+	ST_VA,
+	ST_QUERY,
+	ST_FIND_NEXT,
+	ST_JUMP,
+	ST_MAP,
+	ST_UNMAP,
+	ST_PROTECT_NEXT,
+	ST_FLUSH,
+	/* Closes a cursor block. */
+	ST_END,
+	ST_NR_KINDS,
+};
+
+/**
+ * struct stmt - one parsed statement
+ * @kind: what it is
+ * @line: 1-based line number in the script
+ * @expect: errno the statement must fail with (the "expect ERRNO" suffix),
+ *	0 if it must succeed
+ * @frame: FRAME, DROP, MAP: index into struct script.frames
+ * @order: FRAME: VMC_FRAME_4K or VMC_FRAME_2M
+ * @start: CURSOR: range start
+ * @end: CURSOR: range end (exclusive)
+ * @stop: CURSOR: set VMC_BATCH_STOP_ON_ERROR
+ * @nops: CURSOR: number of op statements in the block
+ * @va: JUMP target; READ and WRITE address
+ * @len: FIND_NEXT, UNMAP, PROTECT_NEXT and READ length
+ * @offset: MAP: byte offset in the frame
+ * @has_offset: MAP: NAME+OFF was given
+ * @prop: MAP property; PROTECT_NEXT change operand
+ * @level: MAP: leaf level, 1 (4k), 2 (2m) or 3 (1g)
+ * @change: PROTECT_NEXT: enum vmc_change
+ * @data: WRITE: bytes to write (owned)
+ * @data_len: WRITE: number of bytes
+ * @global: STATS: module-wide counters
+ */
+struct stmt {
+	enum stmt_kind kind;
+	unsigned int line;
+	int expect;
+	size_t frame;
+	unsigned int order;
+	uint64_t start;
+	uint64_t end;
+	bool stop;
+	size_t nops;
+	uint64_t va;
+	uint64_t len;
+	uint64_t offset;
+	bool has_offset;
+	uint32_t prop;
+	unsigned int level;
+	uint32_t change;
+	unsigned char *data;
+	size_t data_len;
+	bool global;
+};
+
+/**
+ * struct script - a parsed script
+ * @name: name used in messages ("demo.vmc", "<stdin>")
+ * @stmts: statements in order; a CURSOR is followed by its @nops ops and
+ *	then its END
+ * @n: number of statements
+ * @frames: distinct frame names, in order of first definition
+ * @nframes: number of names
+ */
+struct script {
+	char *name;
+	struct stmt *stmts;
+	size_t n;
+	char **frames;
+	size_t nframes;
+	size_t cap_stmts;
+	size_t cap_frames;
+};
+
+/* The first error found: line 0 means the script as a whole. */
+struct parse_error {
+	unsigned int line;
+	char msg[320];
+};
+
+/*
+ * Bytes per read statement: the tool buffers what it reads. A cursor block
+ * holds at most VMC_MAX_BATCH_OPS ops (ioctl.h): it is one batch, one cursor
+ * lifetime, so it cannot be split behind the user's back.
+ */
+#define SCRIPT_MAX_READ		(16u << 20)
+
+/*
+ * Parse @len bytes of @text. On success fills @sc (free it with
+ * script_free()) and returns 0; on error fills @err, frees everything it
+ * allocated and returns -1.
+ */
+int script_parse(const char *name, const char *text, size_t len,
+		 struct script *sc, struct parse_error *err);
+void script_free(struct script *sc);
+
+/* "frame", "protect_next", ... */
+const char *stmt_name(enum stmt_kind kind);
+/* True for the statements that become a struct vmc_op. */
+bool stmt_is_op(enum stmt_kind kind);
+
+#endif /* VMC_PARSE_H */

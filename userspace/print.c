@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcursor tool: printing results as readable text or as JSON.
+ *
+ * Text: one line per statement, "LINE: NAME  RESULT", ops of a cursor
+ * block indented under their cursor line; errors on stderr as
+ * "vmcursor: FILE:LINE: NAME: <strerror> (EINVAL)". JSON: one object per
+ * executed statement and line. Formats are documented in help.c.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#include <string.h>
+
+#include "json.h"
+#include "print.h"
+#include "util.h"
+
+static const char *const cache_names[VMC_NR_CACHE_MODES] = {
+	[VMC_CACHE_WB] = "wb", [VMC_CACHE_WT] = "wt",
+	[VMC_CACHE_WC] = "wc", [VMC_CACHE_UC] = "uc",
+};
+
+static const char *cache_name(uint32_t prop)
+{
+	uint32_t c = VMC_PROP_CACHE(prop);
+
+	return c < VMC_NR_CACHE_MODES ? cache_names[c] : "??";
+}
+
+void prop_text(uint32_t prop, char *buf)
+{
+	snprintf(buf, PROP_BUF, "%c%c%c:%s", prop & VMC_PROP_R ? 'r' : '-',
+		 prop & VMC_PROP_W ? 'w' : '-', prop & VMC_PROP_X ? 'x' : '-',
+		 cache_name(prop));
+}
+
+void prop_json(uint32_t prop, char *buf)
+{
+	size_t n = 0;
+
+	if (prop & VMC_PROP_R)
+		buf[n++] = 'r';
+	if (prop & VMC_PROP_W)
+		buf[n++] = 'w';
+	if (prop & VMC_PROP_X)
+		buf[n++] = 'x';
+	if (!n)
+		buf[n++] = '-';
+	snprintf(buf + n, PROP_BUF - n, ":%s", cache_name(prop));
+}
+
+void size_text(uint64_t len, char *buf)
+{
+	static const char units[] = "gmk";
+	int shift;
+
+	for (shift = 30; shift >= 10; shift -= 10) {
+		if (len && !(len & ((1ULL << shift) - 1))) {
+			snprintf(buf, SIZE_BUF, "%llu%c",
+				 (unsigned long long)(len >> shift),
+				 units[(30 - shift) / 10]);
+			return;
+		}
+	}
+	snprintf(buf, SIZE_BUF, "0x%llx", (unsigned long long)len);
+}
+
+void errno_text(int err, char *buf)
+{
+	const char *name = errno_name(err);
+
+	if (name)
+		snprintf(buf, ERRNO_BUF, "%s", name);
+	else
+		snprintf(buf, ERRNO_BUF, "errno %d", err);
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static bool result_ok(const struct result *r)
+{
+	return !r->err && !r->why[0] && !r->skipped;
+}
+
+/* ---- text ---------------------------------------------------------- */
+
+static void text_head(FILE *f, const struct result *r)
+{
+	bool op = stmt_is_op(r->st->kind);
+
+	fprintf(f, "%4u: %s%-*s ", r->st->line, op ? "  " : "", op ? 12 : 14,
+		stmt_name(r->st->kind));
+}
+
+/* "frame big+0x0  rw-:wb  2m  A=0 D=0" for a query or dump leaf. */
+static void text_leaf(FILE *f, bool tracked, const char *frame,
+		      uint32_t handle, uint64_t offset, uint64_t paddr,
+		      uint32_t prop, uint64_t len)
+{
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+
+	prop_text(prop, pbuf);
+	size_text(len, sbuf);
+	if (!tracked)
+		fputs("untracked", f);
+	else if (frame)
+		fprintf(f, "frame %s+0x%llx", frame, (unsigned long long)offset);
+	else
+		fprintf(f, "frame #%u+0x%llx", handle,
+			(unsigned long long)offset);
+	fprintf(f, "  %s  %s  A=%d D=%d", pbuf, sbuf, !!(prop & VMC_PROP_A),
+		!!(prop & VMC_PROP_D));
+	if (paddr)
+		fprintf(f, "  paddr 0x%llx", (unsigned long long)paddr);
+}
+
+/* Printable rendering of data, at most @max bytes, for text output. */
+static void text_ascii(FILE *f, const unsigned char *p, size_t len, size_t max)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < len && i < max; i++)
+		fputc(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.', f);
+	fputs(len > max ? "\"..." : "\"", f);
+}
+
+static void text_hexdump(FILE *f, uint64_t va, const unsigned char *p,
+			 size_t len)
+{
+	size_t i, j;
+
+	if (len <= 32) {
+		for (i = 0; i < len; i++)
+			fprintf(f, "%02x", p[i]);
+		fputs("  ", f);
+		text_ascii(f, p, len, len);
+		fputc('\n', f);
+		return;
+	}
+	fputc('\n', f);
+	for (i = 0; i < len; i += 16) {
+		fprintf(f, "        0x%010llx ", (unsigned long long)(va + i));
+		for (j = i; j < i + 16; j++) {
+			if (j < len)
+				fprintf(f, " %02x", p[j]);
+			else
+				fputs("   ", f);
+		}
+		fputs("  |", f);
+		for (j = i; j < i + 16 && j < len; j++)
+			fputc(p[j] >= 0x20 && p[j] < 0x7f ? p[j] : '.', f);
+		fputs("|\n", f);
+	}
+}
+
+static void text_query(FILE *f, const struct vmc_op_result *o,
+		       const char *frame)
+{
+	fprintf(f, "0x%llx..0x%llx  ", (unsigned long long)o->va,
+		(unsigned long long)o->end);
+	if (o->flags & VMC_RES_MAPPED)
+		text_leaf(f, o->flags & VMC_RES_TRACKED, frame, o->handle,
+			  o->offset, o->paddr, o->prop, o->end - o->va);
+	else
+		fputs("absent", f);
+	fputc('\n', f);
+}
+
+static void text_check(FILE *f, const struct result *r)
+{
+	const struct vmc_check *c = &r->chk;
+	const char *line = r->report, *nl;
+
+	fprintf(f, "%s: %u violation%s; %llu mapping%s, %llu table page%s, "
+		"%llu frame%s\n", c->out_violations ? "FAILED" : "ok",
+		c->out_violations, plural(c->out_violations),
+		(unsigned long long)c->out_mappings, plural(c->out_mappings),
+		(unsigned long long)c->out_table_pages,
+		plural(c->out_table_pages),
+		(unsigned long long)c->out_frames, plural(c->out_frames));
+	while (*line) {
+		nl = strchr(line, '\n');
+		fprintf(f, "        %.*s\n",
+			(int)(nl ? (size_t)(nl - line) : strlen(line)), line);
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+}
+
+static void text_stats(FILE *f, const struct result *r)
+{
+	const struct vmc_stats *s = &r->stats;
+
+	fprintf(f, "%s\n", r->st->global ? "all spaces" : "this space");
+	fprintf(f, "        maps=%llu unmapped=%llu protects=%llu splits=%llu\n",
+		(unsigned long long)s->out_maps,
+		(unsigned long long)s->out_unmapped,
+		(unsigned long long)s->out_protects,
+		(unsigned long long)s->out_splits);
+	fprintf(f, "        invlpg=%llu full_flushes=%llu invpcid=%llu "
+		"ipis=%llu deferred_frees=%llu\n",
+		(unsigned long long)s->out_invlpg,
+		(unsigned long long)s->out_full_flushes,
+		(unsigned long long)s->out_invpcid,
+		(unsigned long long)s->out_ipis,
+		(unsigned long long)s->out_deferred_frees);
+	fprintf(f, "        table_pages=%llu frames=%llu activations=%llu\n",
+		(unsigned long long)s->out_table_pages,
+		(unsigned long long)s->out_frames,
+		(unsigned long long)s->out_activations);
+}
+
+static void text_dump(FILE *f, const struct result *r)
+{
+	size_t i;
+
+	fprintf(f, "%zu mapping%s\n", r->nmaps, plural(r->nmaps));
+	for (i = 0; i < r->nmaps; i++) {
+		const struct vmc_mapping *m = &r->maps[i].m;
+
+		fprintf(f, "        0x%llx..0x%llx  ", (unsigned long long)m->va,
+			(unsigned long long)(m->va + m->len));
+		text_leaf(f, m->flags & VMC_MAP_TRACKED, r->maps[i].frame,
+			  m->handle, m->offset, m->paddr, m->prop, m->len);
+		fputc('\n', f);
+	}
+}
+
+/*
+ * A short echo of the statement's arguments, for lines that have no result
+ * to show (a failure that was expected).
+ */
+static void text_args(FILE *f, const struct stmt *st, const char *frame)
+{
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+
+	switch (st->kind) {
+	case ST_FRAME:
+	case ST_DROP:
+		fprintf(f, "%s  ", frame);
+		break;
+	case ST_CURSOR:
+		fprintf(f, "0x%llx..0x%llx  ", (unsigned long long)st->start,
+			(unsigned long long)st->end);
+		break;
+	case ST_JUMP:
+		fprintf(f, "0x%llx  ", (unsigned long long)st->va);
+		break;
+	case ST_MAP:
+		prop_text(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		fprintf(f, "%s+0x%llx %s %s  ", frame,
+			(unsigned long long)st->offset, pbuf, sbuf);
+		break;
+	case ST_FIND_NEXT:
+	case ST_UNMAP:
+	case ST_PROTECT_NEXT:
+		fprintf(f, "0x%llx  ", (unsigned long long)st->len);
+		break;
+	case ST_READ:
+		fprintf(f, "0x%llx  %llu bytes  ", (unsigned long long)st->va,
+			(unsigned long long)st->len);
+		break;
+	case ST_WRITE:
+		fprintf(f, "0x%llx  %zu bytes  ", (unsigned long long)st->va,
+			st->data_len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The successful result of any statement, after text_head(). */
+static void text_body(FILE *f, const struct result *r)
+{
+	const struct stmt *st = r->st;
+	const struct vmc_op_result *o = &r->op;
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+
+	switch (st->kind) {
+	case ST_FRAME:
+		size_text(st->order ? 2ULL << 20 : 4096, sbuf);
+		fprintf(f, "%s: %s frame, handle %u", r->frame, sbuf,
+			r->handle);
+		if (r->paddr)
+			fprintf(f, ", paddr 0x%llx",
+				(unsigned long long)r->paddr);
+		fputc('\n', f);
+		break;
+	case ST_DROP:
+		fprintf(f, "%s (handle %u)\n", r->frame, r->handle);
+		break;
+	case ST_CURSOR:
+		fprintf(f, "0x%llx..0x%llx  %zu op%s%s", (unsigned long long)
+			st->start, (unsigned long long)st->end, st->nops,
+			st->nops == 1 ? "" : "s",
+			st->stop ? ", stop at the first failure" : "");
+		if (r->nr_done != st->nops)
+			fprintf(f, ", %u ran", r->nr_done);
+		fputc('\n', f);
+		break;
+	case ST_VA:
+		fprintf(f, "0x%llx\n", (unsigned long long)o->va);
+		break;
+	case ST_QUERY:
+		text_query(f, o, r->frame);
+		break;
+	case ST_FIND_NEXT:
+		if (o->flags & VMC_RES_FOUND)
+			fprintf(f, "found 0x%llx\n", (unsigned long long)o->va);
+		else
+			fprintf(f, "none, cursor at 0x%llx\n",
+				(unsigned long long)o->va);
+		break;
+	case ST_JUMP:
+		fprintf(f, "cursor at 0x%llx\n", (unsigned long long)o->va);
+		break;
+	case ST_MAP:
+		prop_text(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		fprintf(f, "%s+0x%llx %s %s, cursor now 0x%llx\n", r->frame,
+			(unsigned long long)st->offset, pbuf, sbuf,
+			(unsigned long long)o->va);
+		break;
+	case ST_UNMAP:
+		fprintf(f, "%llu mapping%s removed, cursor now 0x%llx\n",
+			(unsigned long long)o->count, plural(o->count),
+			(unsigned long long)o->va);
+		break;
+	case ST_PROTECT_NEXT:
+		if (o->flags & VMC_RES_FOUND)
+			fprintf(f, "protected 0x%llx..0x%llx\n",
+				(unsigned long long)o->va,
+				(unsigned long long)o->end);
+		else
+			fprintf(f, "none, cursor at 0x%llx\n",
+				(unsigned long long)o->va);
+		break;
+	case ST_FLUSH:
+		fputs("done\n", f);
+		break;
+	case ST_READ:
+		fprintf(f, "0x%llx  %zu bytes: ", (unsigned long long)st->va,
+			r->done);
+		text_hexdump(f, st->va, r->data, r->done);
+		break;
+	case ST_WRITE:
+		fprintf(f, "0x%llx  %zu bytes: ", (unsigned long long)st->va,
+			st->data_len);
+		if (st->data_len <= 32) {
+			text_hexdump(f, st->va, st->data, st->data_len);
+		} else {
+			text_ascii(f, st->data, st->data_len, 48);
+			fputc('\n', f);
+		}
+		break;
+	case ST_DUMP:
+		text_dump(f, r);
+		break;
+	case ST_CHECK:
+		text_check(f, r);
+		break;
+	case ST_STATS:
+		text_stats(f, r);
+		break;
+	default:
+		fputc('\n', f);
+	}
+}
+
+/* "vmcursor: demo.vmc:12: read at 0x1000 (5 of 16 bytes done)" */
+static void text_context(FILE *f, const struct script *sc,
+			 const struct result *r)
+{
+	const struct stmt *st = r->st;
+
+	fprintf(f, "vmcursor: %s:%u: %s", sc->name, st->line,
+		stmt_name(st->kind));
+	if (st->kind == ST_READ || st->kind == ST_WRITE)
+		fprintf(f, " at 0x%llx (%zu of %llu bytes done)",
+			(unsigned long long)st->va, r->done,
+			(unsigned long long)(st->kind == ST_READ ?
+					     st->len : st->data_len));
+	fputs(": ", f);
+}
+
+static void text_error(FILE *f, const struct script *sc,
+		       const struct result *r)
+{
+	char ebuf[ERRNO_BUF], xbuf[ERRNO_BUF];
+
+	text_context(f, sc, r);
+	errno_text(r->err, ebuf);
+	errno_text(r->st->expect, xbuf);
+	if (r->skipped)
+		fputs("the kernel did not run this op", f);
+	else if (r->err)
+		fprintf(f, "%s (%s)", r->why[0] ? r->why : strerror(r->err),
+			ebuf);
+	else if (r->why[0])
+		fputs(r->why, f);
+	else
+		fputs("succeeded", f);
+	if (r->st->expect && r->err != r->st->expect)
+		fprintf(f, ", but %s was expected", xbuf);
+	fputc('\n', f);
+}
+
+void print_result_text(struct printer *p, const struct script *sc,
+		       const struct result *r)
+{
+	char ebuf[ERRNO_BUF];
+	bool expected_err = r->err && r->err == r->st->expect;
+
+	if (r->skipped && !r->failed) {
+		text_head(p->out, r);
+		fputs("not run: the batch stopped at an earlier failure\n",
+		      p->out);
+	} else if (expected_err) {
+		text_head(p->out, r);
+		text_args(p->out, r->st, r->frame);
+		errno_text(r->err, ebuf);
+		fprintf(p->out, "failed as expected: %s (%s)\n",
+			strerror(r->err), ebuf);
+	} else if (!r->err && !r->skipped) {
+		text_head(p->out, r);
+		text_body(p->out, r);
+	}
+	if (r->failed) {
+		/* Keep stdout and stderr in order on a terminal or a pipe. */
+		fflush(p->out);
+		text_error(p->err, sc, r);
+		fflush(p->err);
+		if (p->nfailed < ARRAY_SIZE(p->failed_lines))
+			p->failed_lines[p->nfailed] = r->st->line;
+		p->nfailed++;
+	}
+	p->shown++;
+}
+
+void print_summary(struct printer *p, const struct script *sc)
+{
+	unsigned int i, n = p->nfailed;
+
+	if (!n) {
+		fprintf(p->out, "%s: %u statement%s run, all succeeded\n",
+			sc->name, p->shown, p->shown == 1 ? "" : "s");
+		return;
+	}
+	fprintf(p->out, "%s: %u statement%s run, %u failed (line%s", sc->name,
+		p->shown, p->shown == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	for (i = 0; i < n && i < ARRAY_SIZE(p->failed_lines); i++)
+		fprintf(p->out, "%s %u", i ? "," : "", p->failed_lines[i]);
+	fputs(n > ARRAY_SIZE(p->failed_lines) ? ", ...)\n" : ")\n", p->out);
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static void json_leaf(struct json *j, bool tracked, const char *frame,
+		      uint32_t handle, uint64_t offset, uint64_t paddr,
+		      uint32_t prop, uint64_t len, uint32_t level)
+{
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+
+	prop_json(prop, pbuf);
+	size_text(len, sbuf);
+	json_kv_string(j, "frame", tracked ? frame : NULL);
+	json_kv_u64(j, "handle", tracked ? handle : 0);
+	json_kv_hex(j, "offset", offset);
+	json_kv_string(j, "prop", pbuf);
+	json_kv_string(j, "size", sbuf);
+	json_kv_u64(j, "level", level);
+	json_kv_bool(j, "accessed", prop & VMC_PROP_A);
+	json_kv_bool(j, "dirty", prop & VMC_PROP_D);
+	json_kv_bool(j, "tracked", tracked);
+	if (paddr)
+		json_kv_hex(j, "paddr", paddr);
+}
+
+static void json_query(struct json *j, const struct result *r)
+{
+	const struct vmc_op_result *o = &r->op;
+	bool mapped = o->flags & VMC_RES_MAPPED;
+
+	json_kv_hex(j, "start", o->va);
+	json_kv_hex(j, "end", o->end);
+	json_kv_bool(j, "mapped", mapped);
+	if (mapped)
+		json_leaf(j, o->flags & VMC_RES_TRACKED, r->frame, o->handle,
+			  o->offset, o->paddr, o->prop, o->end - o->va,
+			  o->level);
+	else
+		json_kv_u64(j, "level", o->level);
+}
+
+static void json_dump(struct json *j, const struct result *r)
+{
+	size_t i;
+
+	json_key(j, "mappings");
+	json_begin_array(j);
+	for (i = 0; i < r->nmaps; i++) {
+		const struct vmc_mapping *m = &r->maps[i].m;
+
+		json_begin_object(j);
+		json_kv_hex(j, "start", m->va);
+		json_kv_hex(j, "end", m->va + m->len);
+		json_kv_bool(j, "mapped", true);
+		json_leaf(j, m->flags & VMC_MAP_TRACKED, r->maps[i].frame,
+			  m->handle, m->offset, m->paddr, m->prop, m->len,
+			  m->level);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void json_stats(struct json *j, const struct result *r)
+{
+	const struct vmc_stats *s = &r->stats;
+
+	json_kv_bool(j, "global", r->st->global);
+	json_key(j, "counters");
+	json_begin_object(j);
+	json_kv_u64(j, "maps", s->out_maps);
+	json_kv_u64(j, "unmapped", s->out_unmapped);
+	json_kv_u64(j, "protects", s->out_protects);
+	json_kv_u64(j, "splits", s->out_splits);
+	json_kv_u64(j, "invlpg", s->out_invlpg);
+	json_kv_u64(j, "full_flushes", s->out_full_flushes);
+	json_kv_u64(j, "invpcid", s->out_invpcid);
+	json_kv_u64(j, "ipis", s->out_ipis);
+	json_kv_u64(j, "deferred_frees", s->out_deferred_frees);
+	json_kv_u64(j, "table_pages", s->out_table_pages);
+	json_kv_u64(j, "frames", s->out_frames);
+	json_kv_u64(j, "activations", s->out_activations);
+	json_end_object(j);
+}
+
+/* Fields that echo the statement: present whether it failed or not. */
+static void json_inputs(struct json *j, const struct result *r)
+{
+	const struct stmt *st = r->st;
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+
+	switch (st->kind) {
+	case ST_FRAME:
+	case ST_DROP:
+		json_kv_string(j, "name", r->frame);
+		break;
+	case ST_CURSOR:
+		json_kv_hex(j, "start", st->start);
+		json_kv_hex(j, "end", st->end);
+		json_kv_u64(j, "ops", st->nops);
+		json_kv_bool(j, "stop", st->stop);
+		break;
+	case ST_MAP:
+		prop_json(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		json_kv_string(j, "frame", r->frame);
+		json_kv_hex(j, "offset", st->offset);
+		json_kv_string(j, "prop", pbuf);
+		json_kv_string(j, "size", sbuf);
+		break;
+	case ST_READ:
+	case ST_WRITE:
+		json_kv_hex(j, "va", st->va);
+		json_kv_u64(j, "len", st->kind == ST_READ ? st->len :
+			    st->data_len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Results of a successful statement (read/write also on failure). */
+static void json_outputs(struct json *j, const struct result *r)
+{
+	const struct stmt *st = r->st;
+	const struct vmc_op_result *o = &r->op;
+	bool found = o->flags & VMC_RES_FOUND;
+
+	switch (st->kind) {
+	case ST_FRAME:
+		json_kv_string(j, "size", st->order ? "2m" : "4k");
+		json_kv_u64(j, "handle", r->handle);
+		if (r->paddr)
+			json_kv_hex(j, "paddr", r->paddr);
+		break;
+	case ST_DROP:
+		json_kv_u64(j, "handle", r->handle);
+		break;
+	case ST_CURSOR:
+		json_kv_u64(j, "done", r->nr_done);
+		break;
+	case ST_VA:
+	case ST_JUMP:
+		json_kv_hex(j, "va", o->va);
+		break;
+	case ST_QUERY:
+		json_query(j, r);
+		break;
+	case ST_FIND_NEXT:
+		if (found)
+			json_kv_hex(j, "va", o->va);
+		else
+			json_kv_null(j, "va");
+		json_kv_hex(j, "cursor", o->va);
+		break;
+	case ST_MAP:
+		json_kv_hex(j, "cursor", o->va);
+		break;
+	case ST_UNMAP:
+		json_kv_u64(j, "count", o->count);
+		json_kv_hex(j, "cursor", o->va);
+		break;
+	case ST_PROTECT_NEXT:
+		if (found) {
+			json_kv_hex(j, "start", o->va);
+			json_kv_hex(j, "end", o->end);
+			json_kv_hex(j, "cursor", o->end);
+		} else {
+			json_kv_null(j, "start");
+			json_kv_null(j, "end");
+			json_kv_hex(j, "cursor", o->va);
+		}
+		break;
+	case ST_READ:
+		json_key(j, "hex");
+		json_hex_bytes(j, r->data, r->done);
+		/* fall through */
+	case ST_WRITE:
+		if (r->err)
+			json_kv_u64(j, "done", r->done);
+		break;
+	case ST_DUMP:
+		json_dump(j, r);
+		break;
+	case ST_CHECK:
+		json_kv_u64(j, "violations", r->chk.out_violations);
+		json_kv_u64(j, "mappings", r->chk.out_mappings);
+		json_kv_u64(j, "table_pages", r->chk.out_table_pages);
+		json_kv_u64(j, "frames", r->chk.out_frames);
+		if (r->report[0])
+			json_kv_string(j, "report", r->report);
+		break;
+	case ST_STATS:
+		json_stats(j, r);
+		break;
+	default:
+		break;
+	}
+}
+
+void print_result_json(FILE *out, const struct result *r)
+{
+	char ebuf[ERRNO_BUF];
+	struct json j;
+
+	json_init(&j, out);
+	json_begin_object(&j);
+	json_kv_u64(&j, "line", r->st->line);
+	json_kv_string(&j, "cmd", stmt_name(r->st->kind));
+	json_kv_bool(&j, "ok", result_ok(r));
+	if (r->skipped) {
+		json_kv_bool(&j, "skipped", true);
+	} else if (r->err) {
+		errno_text(r->err, ebuf);
+		json_kv_string(&j, "errno", ebuf);
+		json_kv_string(&j, "error",
+			       r->why[0] ? r->why : strerror(r->err));
+	} else if (r->why[0]) {
+		json_kv_null(&j, "errno");
+		json_kv_string(&j, "error", r->why);
+	}
+	if (r->st->expect) {
+		errno_text(r->st->expect, ebuf);
+		json_kv_string(&j, "expect", ebuf);
+		json_kv_bool(&j, "pass", !r->failed);
+	}
+	json_inputs(&j, r);
+	if (!r->skipped && (!r->err || r->st->kind == ST_READ ||
+			    r->st->kind == ST_WRITE))
+		json_outputs(&j, r);
+	json_end_object(&j);
+	fputc('\n', out);
+}
+
+void print_result(void *ctx, const struct script *sc, const struct result *r)
+{
+	struct printer *p = ctx;
+
+	if (p->json) {
+		print_result_json(p->out, r);
+		p->shown++;
+		p->nfailed += r->failed;
+	} else {
+		print_result_text(p, sc, r);
+	}
+}
+
+/* ---- info ---------------------------------------------------------- */
+
+static const char *const feature_names[] = {
+	"la57", "1g", "nx", "pcid", "invpcid", "smap", "pti", "pat",
+};
+
+static void feature_name(unsigned int bit, char *buf, size_t len)
+{
+	if (bit < ARRAY_SIZE(feature_names))
+		snprintf(buf, len, "%s", feature_names[bit]);
+	else
+		snprintf(buf, len, "bit%u", bit);
+}
+
+void print_info_text(FILE *out, const char *device, const struct vmc_info *i)
+{
+	char buf[SIZE_BUF];
+	unsigned int b;
+
+	fprintf(out, "device:         %s\n", device);
+	fprintf(out, "ABI version:    %u (this tool: %u)\n", i->out_abi_version,
+		VMC_ABI_VERSION);
+	fprintf(out, "paging levels:  %u\n", i->out_levels);
+	fputs("features:      ", out);
+	for (b = 0; b < 64; b++) {
+		if (i->out_features & (1ULL << b)) {
+			feature_name(b, buf, sizeof(buf));
+			fprintf(out, " %s", buf);
+		}
+	}
+	fprintf(out, "\nuser range:     0x%llx..0x%llx\n",
+		(unsigned long long)i->out_va_start,
+		(unsigned long long)i->out_va_end);
+	fputs("page sizes:    ", out);
+	for (b = 0; b < 64; b++) {
+		if (i->out_page_sizes & (1ULL << b)) {
+			size_text(1ULL << b, buf);
+			fprintf(out, " %s", buf);
+		}
+	}
+	fputs("\ncache modes:   ", out);
+	for (b = 0; b < 32; b++)
+		if (i->out_cache_modes & (1u << b))
+			fprintf(out, " %s", b < VMC_NR_CACHE_MODES ?
+				cache_names[b] : "?");
+	fprintf(out, "\nlimits:         %u ops per batch, %u bytes per probe, "
+		"%llu frames, %llu table pages\n", i->out_max_batch_ops,
+		i->out_max_probe_len, (unsigned long long)i->out_max_frames,
+		(unsigned long long)i->out_max_table_pages);
+}
+
+void print_info_json(FILE *out, const char *device, const struct vmc_info *i)
+{
+	char buf[SIZE_BUF];
+	struct json j;
+	unsigned int b;
+
+	json_init(&j, out);
+	json_begin_object(&j);
+	json_kv_string(&j, "device", device);
+	json_kv_u64(&j, "abi_version", i->out_abi_version);
+	json_kv_u64(&j, "levels", i->out_levels);
+	json_key(&j, "features");
+	json_begin_array(&j);
+	for (b = 0; b < 64; b++) {
+		if (i->out_features & (1ULL << b)) {
+			feature_name(b, buf, sizeof(buf));
+			json_string(&j, buf);
+		}
+	}
+	json_end_array(&j);
+	json_kv_hex(&j, "va_start", i->out_va_start);
+	json_kv_hex(&j, "va_end", i->out_va_end);
+	json_key(&j, "page_sizes");
+	json_begin_array(&j);
+	for (b = 0; b < 64; b++) {
+		if (i->out_page_sizes & (1ULL << b)) {
+			size_text(1ULL << b, buf);
+			json_string(&j, buf);
+		}
+	}
+	json_end_array(&j);
+	json_key(&j, "cache_modes");
+	json_begin_array(&j);
+	for (b = 0; b < 32; b++)
+		if (i->out_cache_modes & (1u << b))
+			json_string(&j, b < VMC_NR_CACHE_MODES ?
+				    cache_names[b] : "?");
+	json_end_array(&j);
+	json_kv_u64(&j, "max_batch_ops", i->out_max_batch_ops);
+	json_kv_u64(&j, "max_probe_len", i->out_max_probe_len);
+	json_kv_u64(&j, "max_frames", i->out_max_frames);
+	json_kv_u64(&j, "max_table_pages", i->out_max_table_pages);
+	json_end_object(&j);
+	fputc('\n', out);
+}

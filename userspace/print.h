@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmcursor tool: printing results as readable text or as JSON.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#ifndef VMC_PRINT_H
+#define VMC_PRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "exec.h"
+
+/* Buffer sizes for the formatters below (longest output + NUL). */
+#define PROP_BUF	16	/* "rwxad:wb" */
+#define SIZE_BUF	24	/* "0xffffffffffffffff" */
+#define ERRNO_BUF	24	/* "errno -2147483648" */
+
+/* Text form with placeholders: "rw-:wb" (A and D are shown apart). */
+void prop_text(uint32_t prop, char *buf);
+/* PROP syntax without placeholders: "rw:wb", "-:uc". */
+void prop_json(uint32_t prop, char *buf);
+/* "4k", "2m", "1g" (any k/m/g multiple), else "0x..." */
+void size_text(uint64_t len, char *buf);
+/* "EINVAL", or "errno 71" for a number without a name. */
+void errno_text(int err, char *buf);
+
+/**
+ * struct printer - where and how results go (an emit_fn context)
+ * @out: results (stdout)
+ * @err: text-mode error messages (stderr)
+ * @json: one JSON object per line instead of text
+ * @shown: statements printed so far
+ * @failed: lines of the failed statements, for the text summary
+ */
+struct printer {
+	FILE *out;
+	FILE *err;
+	bool json;
+	unsigned int shown;
+	unsigned int nfailed;
+	unsigned int failed_lines[8];
+};
+
+/* The emit_fn for exec_cfg: ctx is a struct printer. */
+void print_result(void *ctx, const struct script *sc, const struct result *r);
+void print_result_text(struct printer *p, const struct script *sc,
+		       const struct result *r);
+void print_result_json(FILE *out, const struct result *r);
+/* Text mode: the closing "N statements, all succeeded" line. */
+void print_summary(struct printer *p, const struct script *sc);
+
+void print_info_text(FILE *out, const char *device, const struct vmc_info *i);
+void print_info_json(FILE *out, const char *device, const struct vmc_info *i);
+
+#endif /* VMC_PRINT_H */
