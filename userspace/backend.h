@@ -51,7 +51,7 @@ struct backend *backend_fake_new(void);
 
 /* Test knobs of the fake (no effect on other backends). */
 void fake_set_limits(struct backend *be, uint32_t max_probe_len,
-		     uint32_t max_frames);
+		     uint32_t max_frame_pages);
 /* Make the next call of ioctl number @cmd (VMC_CMD_*) fail with @err. */
 void fake_fail_next(struct backend *be, unsigned int cmd, int err);
 /* Pretend an invariant is broken: check reports one violation. */

@@ -26,7 +26,8 @@
 #define NR_CMDS		(VMC_CMD_LAST - VMC_CMD_BASE)
 
 struct fframe {
-	uint32_t handle;	/* 0 once dropped */
+	uint32_t handle;	/* kept after a drop, as the kernel does */
+	bool live;		/* the handle is still in the table */
 	unsigned int order;
 	uint64_t refs;		/* handle + one per leaf */
 	unsigned char *mem;	/* NULL once freed */
@@ -48,7 +49,7 @@ struct fake {
 	size_t nleaves, cap_leaves;
 	uint32_t next_handle;
 	uint32_t max_probe_len;
-	uint32_t max_frames;
+	uint32_t max_frame_pages;	/* cap on live frame memory */
 	unsigned int fail_cmd;
 	int fail_err;
 	bool corrupt;
@@ -113,7 +114,7 @@ static struct fframe *frame_by_handle(struct fake *f, uint32_t handle,
 	size_t i;
 
 	for (i = 0; handle && i < f->nframes; i++) {
-		if (f->frames[i].handle == handle && f->frames[i].mem) {
+		if (f->frames[i].handle == handle && f->frames[i].live) {
 			*idx = i;
 			return &f->frames[i];
 		}
@@ -204,17 +205,11 @@ static uint64_t remove_range(struct fake *f, uint64_t a, uint64_t b)
 	return count;
 }
 
-static bool prop_valid(uint32_t prop, int *err)
+/* Unknown bits and cache modes are both "not supported" (vmc_ioctl.c). */
+static bool prop_valid(uint32_t prop)
 {
-	if (prop & ~(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK)) {
-		*err = EINVAL;
-		return false;
-	}
-	if (VMC_PROP_CACHE(prop) >= VMC_NR_CACHE_MODES) {
-		*err = EOPNOTSUPP;
-		return false;
-	}
-	return true;
+	return !(prop & ~(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK)) &&
+	       VMC_PROP_CACHE(prop) < VMC_NR_CACHE_MODES;
 }
 
 /* Which struct vmc_op fields an op may use; the rest must be zero. */
@@ -228,7 +223,7 @@ static bool prop_valid(uint32_t prop, int *err)
 
 static int check_unused(const struct vmc_op *op, unsigned int used)
 {
-	if (op->flags || (!(used & F_VA) && op->va) ||
+	if ((!(used & F_VA) && op->va) ||
 	    (!(used & F_LEN) && op->len) ||
 	    (!(used & F_OFFSET) && op->offset) ||
 	    (!(used & F_HANDLE) && op->handle) ||
@@ -311,22 +306,23 @@ static int op_map(struct fake *f, struct fcursor *c, const struct vmc_op *op)
 	struct fframe *fr;
 	size_t idx;
 	uint64_t sz;
-	int err;
 
+	/* The kernel's order: op checks, handle, offset, then the cursor. */
+	if (op->level < 1 || op->level > 3 || !prop_valid(op->prop))
+		return EOPNOTSUPP;
 	fr = frame_by_handle(f, op->handle, &idx);
 	if (!fr)
 		return ENOENT;
-	if (op->level < 1 || op->level > 3)
-		return EOPNOTSUPP;
-	if (!prop_valid(op->prop, &err))
-		return err;
 	sz = level_size(op->level);
+	if (op->offset % sz)
+		return EINVAL;
+	if (op->offset >= frame_size(fr) || sz > frame_size(fr) - op->offset)
+		return ERANGE;
 	if (c->va >= c->end)
 		return ERANGE;
-	if (c->va % sz || op->offset % sz)
+	if (c->va % sz)
 		return EINVAL;
-	if (sz > c->end - c->va || op->offset > frame_size(fr) ||
-	    sz > frame_size(fr) - op->offset)
+	if (sz > c->end - c->va)
 		return ERANGE;
 	/* Replace whatever is there (vostd semantics). */
 	remove_range(f, c->va, c->va + sz);
@@ -357,21 +353,15 @@ static int op_unmap(struct fake *f, struct fcursor *c, uint64_t len,
 
 static int check_change(const struct vmc_op *op)
 {
-	int err = 0;
-
-	switch (op->change) {
-	case VMC_CHANGE_SET:
-		return prop_valid(op->prop, &err) ? 0 : err;
-	case VMC_CHANGE_ADD:
-	case VMC_CHANGE_CLEAR:
-		return op->prop & ~VMC_PROP_FLAGS_MASK ? EINVAL : 0;
-	case VMC_CHANGE_CACHE:
-		if (op->prop & ~VMC_PROP_CACHE_MASK)
-			return EINVAL;
-		return prop_valid(op->prop, &err) ? 0 : err;
-	default:
+	if (!prop_valid(op->prop) || op->change < VMC_CHANGE_SET ||
+	    op->change >= VMC_CHANGE_LAST)
 		return EOPNOTSUPP;
-	}
+	if ((op->change == VMC_CHANGE_ADD || op->change == VMC_CHANGE_CLEAR) &&
+	    op->prop & ~VMC_PROP_FLAGS_MASK)
+		return EINVAL;
+	if (op->change == VMC_CHANGE_CACHE && op->prop & ~VMC_PROP_CACHE_MASK)
+		return EINVAL;
+	return 0;
 }
 
 static uint32_t apply_change(uint32_t old, const struct vmc_op *op)
@@ -393,11 +383,11 @@ static int op_protect_next(struct fake *f, struct fcursor *c,
 {
 	uint64_t a = c->va, b;
 	struct fleaf *l;
-	int err = check_len(c, op->len);
+	int err = check_change(op);
 	long i;
 
 	if (!err)
-		err = check_change(op);
+		err = check_len(c, op->len);
 	if (err)
 		return err;
 	b = a + op->len;
@@ -433,7 +423,7 @@ static int run_op(struct fake *f, struct fcursor *c, const struct vmc_op *op,
 	};
 	int err;
 
-	if (op->code < VMC_OP_VA || op->code >= VMC_OP_LAST)
+	if (op->flags || op->code < VMC_OP_VA || op->code >= VMC_OP_LAST)
 		return EOPNOTSUPP;
 	err = check_unused(op, used[op->code]);
 	if (err)
@@ -468,19 +458,21 @@ static int fake_batch(struct backend *be, struct vmc_batch *b)
 
 	if (err)
 		return err;
-	if (b->size < sizeof(*b) || b->op_size != sizeof(*ops) ||
-	    b->result_size != sizeof(*res))
+	if (b->size < sizeof(*b))
 		return EINVAL;
 	if (b->flags & ~VMC_BATCH_STOP_ON_ERROR)
 		return EOPNOTSUPP;
 	if (b->nr_ops > VMC_MAX_BATCH_OPS)
 		return E2BIG;
-	if (b->start % FAKE_PAGE || b->end % FAKE_PAGE || b->start >= b->end)
+	/* The fake accepts exactly this tool's structures. */
+	if (b->op_size != sizeof(*ops) || b->result_size != sizeof(*res))
 		return EINVAL;
-	if (b->end > FAKE_VA_END)
-		return ERANGE;
 	if (b->nr_ops && (!ops || !res))
 		return EFAULT;
+	if (b->start >= b->end || b->end > FAKE_VA_END)
+		return ERANGE;
+	if (b->start % FAKE_PAGE || b->end % FAKE_PAGE)
+		return EINVAL;
 	free(f->last_ops);
 	f->last_ops = xcalloc(b->nr_ops, sizeof(*ops));
 	if (b->nr_ops)
@@ -526,7 +518,7 @@ static int fake_info(struct backend *be, struct vmc_info *a)
 	a->out_cache_modes = 0xf;
 	a->out_max_batch_ops = VMC_MAX_BATCH_OPS;
 	a->out_max_probe_len = f->max_probe_len;
-	a->out_max_frames = f->max_frames;
+	a->out_max_frames = f->max_frame_pages;
 	a->out_max_table_pages = 4096;
 	return 0;
 }
@@ -535,7 +527,8 @@ static int fake_frame_alloc(struct backend *be, struct vmc_frame_alloc *a)
 {
 	struct fake *f = to_fake(be);
 	struct fframe fr = { 0 };
-	size_t i, live = 0;
+	uint64_t pages = 0;
+	size_t i;
 	int err = enter(f, VMC_CMD_FRAME_ALLOC);
 
 	if (err)
@@ -545,14 +538,16 @@ static int fake_frame_alloc(struct backend *be, struct vmc_frame_alloc *a)
 	if (a->flags || (a->order != VMC_FRAME_4K && a->order != VMC_FRAME_2M))
 		return EOPNOTSUPP;
 	for (i = 0; i < f->nframes; i++)
-		live += f->frames[i].mem != NULL;
-	if (live >= f->max_frames)
+		if (f->frames[i].mem)
+			pages += 1ULL << f->frames[i].order;
+	if (pages + (1ULL << a->order) > f->max_frame_pages)
 		return ENOMEM;
 	fr.order = a->order;
 	fr.mem = calloc(1, frame_size(&fr));
 	if (!fr.mem)
 		return ENOMEM;
 	fr.handle = f->next_handle++;
+	fr.live = true;
 	fr.refs = 1;
 	grow_array((void **)&f->frames, &f->cap_frames, f->nframes + 1,
 		   sizeof(fr));
@@ -576,7 +571,7 @@ static int fake_frame_drop(struct backend *be, struct vmc_frame_drop *a)
 		return EOPNOTSUPP;
 	if (!frame_by_handle(f, a->handle, &i))
 		return ENOENT;
-	f->frames[i].handle = 0;
+	f->frames[i].live = false;
 	frame_put(f, i, 1);
 	return 0;
 }
@@ -618,6 +613,7 @@ static int fake_probe(struct backend *be, struct vmc_probe *p)
 		return err;
 	if (p->size < sizeof(*p))
 		return EINVAL;
+	p->out_done = 0;
 	if (p->flags & ~VMC_PROBE_WRITE)
 		return EOPNOTSUPP;
 	if (!p->len)
@@ -626,7 +622,7 @@ static int fake_probe(struct backend *be, struct vmc_probe *p)
 		return E2BIG;
 	if (!p->buf)
 		return EFAULT;
-	if (p->va + p->len < p->va)
+	if (p->va + (p->len - 1) < p->va)
 		return EOVERFLOW;
 	if (p->va + p->len > FAKE_VA_END)
 		return ERANGE;
@@ -710,10 +706,10 @@ static int fake_check(struct backend *be, struct vmc_check *a)
 	for (i = 0; i < f->nframes; i++) {
 		if (!f->frames[i].mem)
 			continue;
-		want = f->frames[i].handle != 0;
+		want = f->frames[i].live;
 		for (j = 0; j < f->nleaves; j++)
 			want += f->leaves[j].frame == i;
-		frames += want > (f->frames[i].handle != 0);
+		frames += want > f->frames[i].live;
 		if (want == f->frames[i].refs)
 			continue;
 		a->out_violations++;
@@ -789,15 +785,15 @@ struct backend *backend_fake_new(void)
 	f->be.ops = &fake_ops;
 	f->next_handle = 1;
 	f->max_probe_len = VMC_MAX_PROBE_LEN;
-	f->max_frames = 64;
+	f->max_frame_pages = 64 * 512;
 	return &f->be;
 }
 
 void fake_set_limits(struct backend *be, uint32_t max_probe_len,
-		     uint32_t max_frames)
+		     uint32_t max_frame_pages)
 {
 	to_fake(be)->max_probe_len = max_probe_len;
-	to_fake(be)->max_frames = max_frames;
+	to_fake(be)->max_frame_pages = max_frame_pages;
 }
 
 void fake_fail_next(struct backend *be, unsigned int cmd, int err)

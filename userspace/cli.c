@@ -194,7 +194,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
 static int cmd_lint(struct cli *c, int argc, char **argv)
 {
 	struct script sc;
-	size_t i, blocks = 0;
+	size_t i, blocks = 0, stmts = 0;
 	int ret;
 
 	if (argc != 2)
@@ -202,8 +202,11 @@ static int cmd_lint(struct cli *c, int argc, char **argv)
 	ret = load_script(c, argv[1], &sc);
 	if (ret)
 		return ret;
-	for (i = 0; i < sc.n; i++)
+	/* Count as "run" does: 'end' is part of its block. */
+	for (i = 0; i < sc.n; i++) {
 		blocks += sc.stmts[i].kind == ST_CURSOR;
+		stmts += sc.stmts[i].kind != ST_END;
+	}
 	if (c->json) {
 		struct json j;
 
@@ -211,13 +214,14 @@ static int cmd_lint(struct cli *c, int argc, char **argv)
 		json_begin_object(&j);
 		json_kv_string(&j, "file", sc.name);
 		json_kv_bool(&j, "ok", true);
-		json_kv_u64(&j, "statements", sc.n);
+		json_kv_u64(&j, "statements", stmts);
 		json_kv_u64(&j, "cursor_blocks", blocks);
 		json_end_object(&j);
 		fputc('\n', c->out);
 	} else {
-		fprintf(c->out, "%s: ok, %zu statements, %zu cursor blocks\n",
-			sc.name, sc.n, blocks);
+		fprintf(c->out, "%s: ok, %zu statement%s, %zu cursor block%s\n",
+			sc.name, stmts, stmts == 1 ? "" : "s", blocks,
+			blocks == 1 ? "" : "s");
 	}
 	script_free(&sc);
 	return EXIT_OK;

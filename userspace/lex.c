@@ -103,6 +103,10 @@ static const char *lex_string(const char *line, size_t len, size_t *i,
 		}
 		if (line[*i] == '"')
 			break;
+		if (line[*i] == '\0') {
+			free(buf);
+			return "NUL byte in script (write \\0 instead)";
+		}
 		if (line[*i] == '\\') {
 			(*i)++;
 			err = lex_escape(line, len, i, &buf[n]);
@@ -160,20 +164,20 @@ const char *lex_line(const char *line, size_t len, struct tokens *out)
 	return NULL;
 }
 
-const char *parse_number(const char *s, uint64_t *out)
+/* One term of a number: digits and an optional k/m/g suffix. */
+static const char *parse_term(const char *s, size_t n, uint64_t *out)
 {
 	uint64_t v = 0, mult = 1;
 	unsigned int base = 10;
-	size_t digits = 0;
-	const char *p = s;
+	size_t i = 0, digits = 0;
 	int d;
 
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
-		p += 2;
+		i = 2;
 	}
-	for (; *p; p++, digits++) {
-		d = hex_value(*p);
+	for (; i < n; i++, digits++) {
+		d = hex_value(s[i]);
 		if (d < 0 || (unsigned int)d >= base)
 			break;
 		if (v > (UINT64_MAX - (unsigned int)d) / base)
@@ -182,19 +186,44 @@ const char *parse_number(const char *s, uint64_t *out)
 	}
 	if (!digits)
 		return base == 16 ? "no hex digits after 0x" : "not a number";
-	switch (*p) {
-	case '\0': break;
-	case 'k': case 'K': mult = 1ULL << 10; p++; break;
-	case 'm': case 'M': mult = 1ULL << 20; p++; break;
-	case 'g': case 'G': mult = 1ULL << 30; p++; break;
-	default:
-		return base == 16 ? "invalid hex digit" : "invalid digit";
+	if (i < n) {
+		switch (s[i]) {
+		case 'k': case 'K': mult = 1ULL << 10; break;
+		case 'm': case 'M': mult = 1ULL << 20; break;
+		case 'g': case 'G': mult = 1ULL << 30; break;
+		default:
+			return base == 16 ? "invalid hex digit" :
+					    "invalid digit";
+		}
+		if (++i < n)
+			return "junk after the number (suffixes are k, m, g)";
 	}
-	if (*p)
-		return "junk after the number (suffixes are k, m, g)";
 	if (v > UINT64_MAX / mult)
 		return "number too large for 64 bits";
 	*out = v * mult;
+	return NULL;
+}
+
+const char *parse_number(const char *s, uint64_t *out)
+{
+	uint64_t sum = 0, term;
+	const char *plus, *err;
+	size_t n;
+
+	for (;;) {
+		plus = strchr(s, '+');
+		n = plus ? (size_t)(plus - s) : strlen(s);
+		err = parse_term(s, n, &term);
+		if (err)
+			return err;
+		if (term > UINT64_MAX - sum)
+			return "number too large for 64 bits";
+		sum += term;
+		if (!plus)
+			break;
+		s = plus + 1;
+	}
+	*out = sum;
 	return NULL;
 }
 

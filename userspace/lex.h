@@ -42,7 +42,8 @@ void tokens_free(struct tokens *t);
 
 /*
  * Unsigned 64-bit number: decimal or 0x-hex, optionally followed by one of
- * k, m, g (either case) meaning * 1024, 1024^2, 1024^3.
+ * k, m, g (either case) meaning * 1024, 1024^2, 1024^3; several such terms
+ * may be added with '+' ("2m+4k"). Overflow is an error.
  */
 const char *parse_number(const char *s, uint64_t *out);
 

@@ -134,6 +134,7 @@ static void text_hexdump(FILE *f, uint64_t va, const unsigned char *p,
 	size_t i, j;
 
 	if (len <= 32) {
+		fputc(' ', f);
 		for (i = 0; i < len; i++)
 			fprintf(f, "%02x", p[i]);
 		fputs("  ", f);
@@ -261,12 +262,12 @@ static void text_args(FILE *f, const struct stmt *st, const char *frame)
 		fprintf(f, "0x%llx  ", (unsigned long long)st->len);
 		break;
 	case ST_READ:
-		fprintf(f, "0x%llx  %llu bytes  ", (unsigned long long)st->va,
-			(unsigned long long)st->len);
+		fprintf(f, "0x%llx  %llu byte%s  ", (unsigned long long)st->va,
+			(unsigned long long)st->len, plural(st->len));
 		break;
 	case ST_WRITE:
-		fprintf(f, "0x%llx  %zu bytes  ", (unsigned long long)st->va,
-			st->data_len);
+		fprintf(f, "0x%llx  %zu byte%s  ", (unsigned long long)st->va,
+			st->data_len, plural(st->data_len));
 		break;
 	default:
 		break;
@@ -343,16 +344,17 @@ static void text_body(FILE *f, const struct result *r)
 		fputs("done\n", f);
 		break;
 	case ST_READ:
-		fprintf(f, "0x%llx  %zu bytes: ", (unsigned long long)st->va,
-			r->done);
+		fprintf(f, "0x%llx  %zu byte%s:", (unsigned long long)st->va,
+			r->done, plural(r->done));
 		text_hexdump(f, st->va, r->data, r->done);
 		break;
 	case ST_WRITE:
-		fprintf(f, "0x%llx  %zu bytes: ", (unsigned long long)st->va,
-			st->data_len);
+		fprintf(f, "0x%llx  %zu byte%s:", (unsigned long long)st->va,
+			st->data_len, plural(st->data_len));
 		if (st->data_len <= 32) {
 			text_hexdump(f, st->va, st->data, st->data_len);
 		} else {
+			fputc(' ', f);
 			text_ascii(f, st->data, st->data_len, 48);
 			fputc('\n', f);
 		}
@@ -376,14 +378,14 @@ static void text_context(FILE *f, const struct script *sc,
 			 const struct result *r)
 {
 	const struct stmt *st = r->st;
+	uint64_t len = st->kind == ST_READ ? st->len : st->data_len;
 
 	fprintf(f, "vmcursor: %s:%u: %s", sc->name, st->line,
 		stmt_name(st->kind));
 	if (st->kind == ST_READ || st->kind == ST_WRITE)
-		fprintf(f, " at 0x%llx (%zu of %llu bytes done)",
+		fprintf(f, " at 0x%llx (%zu of %llu byte%s done)",
 			(unsigned long long)st->va, r->done,
-			(unsigned long long)(st->kind == ST_READ ?
-					     st->len : st->data_len));
+			(unsigned long long)len, plural(len));
 	fputs(": ", f);
 }
 
@@ -746,9 +748,10 @@ void print_info_text(FILE *out, const char *device, const struct vmc_info *i)
 		if (i->out_cache_modes & (1u << b))
 			fprintf(out, " %s", b < VMC_NR_CACHE_MODES ?
 				cache_names[b] : "?");
-	fprintf(out, "\nlimits:         %u ops per batch, %u bytes per probe, "
-		"%llu frames, %llu table pages\n", i->out_max_batch_ops,
-		i->out_max_probe_len, (unsigned long long)i->out_max_frames,
+	fprintf(out, "\nlimits:         %u ops per batch, %u bytes per probe\n"
+		"                %llu pages of frame memory, %llu table pages "
+		"per space\n", i->out_max_batch_ops, i->out_max_probe_len,
+		(unsigned long long)i->out_max_frames,
 		(unsigned long long)i->out_max_table_pages);
 }
 
@@ -792,7 +795,7 @@ void print_info_json(FILE *out, const char *device, const struct vmc_info *i)
 	json_end_array(&j);
 	json_kv_u64(&j, "max_batch_ops", i->out_max_batch_ops);
 	json_kv_u64(&j, "max_probe_len", i->out_max_probe_len);
-	json_kv_u64(&j, "max_frames", i->out_max_frames);
+	json_kv_u64(&j, "max_frame_pages", i->out_max_frames);
 	json_kv_u64(&j, "max_table_pages", i->out_max_table_pages);
 	json_end_object(&j);
 	fputc('\n', out);

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcursor tool tests: the command line, in-process through cli_main().
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "test.h"
+
+#define CLI(...)	((const char *const[]){ "vmcursor", __VA_ARGS__, NULL })
+
+static const char good_script[] =
+	"frame a\ncursor 0 4k\nmap a rw\nend\nwrite 0 \"ok\"\nread 0 2\n";
+
+DEFINE_TEST(cli_version)
+{
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("--version"), &out, &err), 0);
+	EXPECT_STR(out, "vmcursor " VMCURSOR_VERSION " (ABI version 1)\n");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("ver"), &out, &err), 0);	/* prefix */
+	EXPECT_CONTAINS(out, "vmcursor 0.1");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_help_documents_everything)
+{
+	static const char *const topics[] = {
+		"run FILE|-", "info", "--json", "--device", "Exit status",
+		"frame NAME [4k|2m]", "drop NAME", "cursor START END",
+		"find_next LEN", "jump VA", "map NAME[+OFF] PROP [4k|2m|1g]",
+		"unmap LEN", "protect_next LEN CHANGE", "flush", "read VA LEN",
+		"write VA HEX|\"text\"", "dump", "check", "stats", "expect ERRNO",
+		"PROP", "CHANGE", ":wb :wt :wc :uc", "TEXT OUTPUT",
+		"JSON OUTPUT", "\"errno\": \"EINVAL\"", "bench",
+	};
+	char *out, *err;
+	size_t i;
+
+	EXPECT_U64(run_cli(CLI("--help"), &out, &err), 0);
+	for (i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		EXPECT_CONTAINS(out, topics[i]);
+	EXPECT_STR(err, "");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("help"), &out, &err), 0);
+	EXPECT_CONTAINS(out, "SCRIPT LANGUAGE");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_usage_errors)
+{
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI(NULL), &out, &err), 2);
+	EXPECT_CONTAINS(err, "usage: vmcursor");
+	EXPECT_STR(out, "");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("bogus"), &out, &err), 2);
+	EXPECT_CONTAINS(err, "vmcursor: unknown command 'bogus'\n");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("--frobnicate", "info"), &out, &err), 2);
+	EXPECT_CONTAINS(err, "unknown option '--frobnicate'");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("info", "-d"), &out, &err), 2);
+	EXPECT_CONTAINS(err, "option -d needs a device path");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("run"), &out, &err), 2);
+	EXPECT_CONTAINS(err, "usage: vmcursor run FILE|-");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("info", "extra"), &out, &err), 2);
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_bench_reserved)
+{
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("bench"), &out, &err), 2);
+	EXPECT_CONTAINS(err, "bench: not implemented yet");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_missing_device)
+{
+	const char *path = temp_file(good_script);
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("-d", "/nonexistent/vmcursor", "run", path),
+			   &out, &err), 1);
+	EXPECT_STR(err, "vmcursor: cannot open /nonexistent/vmcursor: No such "
+		   "file or directory (ENOENT) - is vmcursor.ko loaded?\n");
+	EXPECT_STR(out, "");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("--device=/nonexistent/x", "info"), &out, &err),
+		   1);
+	EXPECT_CONTAINS(err, "cannot open /nonexistent/x");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_not_a_vmcursor_device)
+{
+	char *out, *err;
+
+	/* /dev/null opens, but the ioctls are not its own: ENOTTY. */
+	EXPECT_U64(run_cli(CLI("-d", "/dev/null", "info"), &out, &err), 1);
+	EXPECT_STR(err, "vmcursor: /dev/null: VMC_IOC_INFO: Inappropriate "
+		   "ioctl for device (ENOTTY) - is this the vmcursor device?\n");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_unreadable_script)
+{
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("--fake", "run", "/nonexistent.vmc"), &out,
+			   &err), 2);
+	EXPECT_STR(err, "vmcursor: cannot read /nonexistent.vmc: No such file "
+		   "or directory (ENOENT)\n");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_parse_error_runs_nothing)
+{
+	const char *path = temp_file("frame a\ncursor 0 4k\nmap a rw\nend\n"
+				     "\n# typo below\nmapp a rw\n");
+	char *out, *err, want[256];
+
+	/* No --fake and no device: the parse error comes first anyway. */
+	EXPECT_U64(run_cli(CLI("-d", "/nonexistent", "run", path), &out, &err),
+		   2);
+	snprintf(want, sizeof(want), "vmcursor: %s:7: unknown statement "
+		 "'mapp'\n", path);
+	EXPECT_STR(err, want);
+	EXPECT_STR(out, "");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("--json", "--fake", "run", path), &out, &err),
+		   2);
+	EXPECT_STR(out, "");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_run_fake)
+{
+	const char *path = temp_file(good_script);
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("--fake", "r", path), &out, &err), 0);
+	EXPECT_CONTAINS(out, "   6: read           0x0  2 bytes: 6f6b  \"ok\"\n");
+	EXPECT_CONTAINS(out, ": 5 statements run, all succeeded\n");
+	EXPECT_STR(err, "");
+	free(out);
+	free(err);
+	/* Options after the command work too. */
+	EXPECT_U64(run_cli(CLI("run", path, "--fake", "-j"), &out, &err), 0);
+	EXPECT(json_check_lines(out) == NULL);
+	EXPECT_CONTAINS(out, "{\"line\": 6, \"cmd\": \"read\", \"ok\": true, "
+			"\"va\": \"0x0\", \"len\": 2, \"hex\": \"6f6b\"}\n");
+	EXPECT_NOT_CONTAINS(out, "statements run");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_run_failure_exit_1)
+{
+	const char *path = temp_file("read 0 1\ndump\n");
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("--fake", "run", path), &out, &err), 1);
+	EXPECT_CONTAINS(err, ":1: read at 0x0 (0 of 1 byte done): Bad "
+			"address (EFAULT)\n");
+	EXPECT_CONTAINS(out, "   2: dump           0 mappings\n");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("--fake", "--json", "run", path), &out, &err),
+		   1);
+	EXPECT_STR(err, "");	/* JSON mode: errors are in the objects */
+	EXPECT(json_check_lines(out) == NULL);
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_lint)
+{
+	const char *ok = temp_file(good_script);
+	const char *bad = temp_file("cursor 0 4k\n");
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("lint", ok), &out, &err), 0);
+	EXPECT_CONTAINS(out, ": ok, 5 statements, 1 cursor block\n");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("-j", "li", ok), &out, &err), 0);
+	EXPECT(json_check_lines(out) == NULL);
+	EXPECT_CONTAINS(out, "\"ok\": true, \"statements\": 5");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("lint", bad), &out, &err), 2);
+	EXPECT_CONTAINS(err, ":1: cursor block is never closed (missing "
+			"'end')\n");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(cli_info_fake)
+{
+	char *out, *err;
+
+	EXPECT_U64(run_cli(CLI("--fake", "info"), &out, &err), 0);
+	EXPECT_CONTAINS(out, "device:         fake\nABI version:    1");
+	EXPECT_CONTAINS(out, "page sizes:     4k 2m 1g\n");
+	free(out);
+	free(err);
+	EXPECT_U64(run_cli(CLI("--fake", "--json", "i"), &out, &err), 0);
+	EXPECT(json_check_lines(out) == NULL);
+	EXPECT_CONTAINS(out, "\"levels\": 4");
+	free(out);
+	free(err);
+}
+
+void register_cli_tests(void)
+{
+	TEST(cli_version);
+	TEST(cli_help_documents_everything);
+	TEST(cli_usage_errors);
+	TEST(cli_bench_reserved);
+	TEST(cli_missing_device);
+	TEST(cli_not_a_vmcursor_device);
+	TEST(cli_unreadable_script);
+	TEST(cli_parse_error_runs_nothing);
+	TEST(cli_run_fake);
+	TEST(cli_run_failure_exit_1);
+	TEST(cli_lint);
+	TEST(cli_info_fake);
+}
