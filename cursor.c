@@ -87,16 +87,37 @@ static void vmc_restore_pos(struct vmc_cursor *c, const struct vmc_saved_pos *p)
 	memcpy(c->path, p->path, sizeof(c->path));
 }
 
+/* Spare nodes kept per space: enough for two cursors' creation. */
+#define VMC_MAX_SPARE	(2 * VMC_MAX_LEVELS)
+
+static void vmc_pool_push(struct vmc_cursor *c, struct vmc_node *node)
+{
+	node->next = c->pool;
+	c->pool = node;
+	c->nr_pool++;
+}
+
 static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 {
+	struct vmc_space *space = c->space;
+
+	if (c->nr_pool < n && READ_ONCE(space->nr_spare)) {
+		spin_lock(&space->spare_lock);
+		while (c->nr_pool < n && space->spare) {
+			struct vmc_node *node = space->spare;
+
+			space->spare = node->next;
+			space->nr_spare--;
+			vmc_pool_push(c, node);
+		}
+		spin_unlock(&space->spare_lock);
+	}
 	while (c->nr_pool < n) {
-		struct vmc_node *node = vmc_node_alloc(c->space, 1, gfp);
+		struct vmc_node *node = vmc_node_alloc(space, 1, gfp);
 
 		if (!node)
 			return -ENOMEM;
-		node->next = c->pool;
-		c->pool = node;
-		c->nr_pool++;
+		vmc_pool_push(c, node);
 	}
 	return 0;
 }
@@ -114,7 +135,40 @@ static struct vmc_node *vmc_pool_take(struct vmc_cursor *c, int level)
 	return node;
 }
 
+/* Unused pool nodes are still zeroed: keep a few for the next cursor. */
 static void vmc_pool_release(struct vmc_cursor *c)
+{
+	struct vmc_space *space = c->space;
+
+	spin_lock(&space->spare_lock);
+	while (c->pool && space->nr_spare < VMC_MAX_SPARE) {
+		struct vmc_node *node = c->pool;
+
+		c->pool = node->next;
+		node->next = space->spare;
+		space->spare = node;
+		space->nr_spare++;
+	}
+	spin_unlock(&space->spare_lock);
+	while (c->pool) {
+		struct vmc_node *node = c->pool;
+
+		c->pool = node->next;
+		vmc_node_free(node);
+	}
+	c->nr_pool = 0;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * vmc_test_cursor_drop_pool() - free a cursor's preallocated nodes (KUnit)
+ * @c: the cursor
+ *
+ * Lets tests make the next node allocation happen, so that injected
+ * allocation failures are reached.
+ * Context: while the cursor lives.
+ */
+void vmc_test_cursor_drop_pool(struct vmc_cursor *c)
 {
 	while (c->pool) {
 		struct vmc_node *node = c->pool;
@@ -124,6 +178,29 @@ static void vmc_pool_release(struct vmc_cursor *c)
 	}
 	c->nr_pool = 0;
 }
+EXPORT_SYMBOL_GPL(vmc_test_cursor_drop_pool);
+
+/**
+ * vmc_test_drop_spare() - free a space's spare nodes (KUnit)
+ * @space: the space
+ *
+ * Lets tests make cursor creation allocate.
+ * Context: no cursor of @space alive.
+ */
+void vmc_test_drop_spare(struct vmc_space *space)
+{
+	spin_lock(&space->spare_lock);
+	while (space->spare) {
+		struct vmc_node *node = space->spare;
+
+		space->spare = node->next;
+		space->nr_spare--;
+		vmc_node_free(node);
+	}
+	spin_unlock(&space->spare_lock);
+}
+EXPORT_SYMBOL_GPL(vmc_test_drop_spare);
+#endif
 
 /* Publish a new, filled and locked child in an absent slot of @parent. */
 static void vmc_publish_child(struct vmc_node *parent, u64 *slot,

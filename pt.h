@@ -138,17 +138,23 @@ extern atomic64_t vmc_frames_allocated;
 extern atomic_long_t vmc_global_table_pages;
 extern struct vmc_space_stats vmc_global_stats;
 
-#define vmc_stat_add(space, field, n)					\
-	do {								\
-		atomic64_add((n), &(space)->stats.field);		\
-		atomic64_add((n), &vmc_global_stats.field);		\
-	} while (0)
+static inline void __vmc_stat_add(atomic64_t *local, atomic64_t *global, s64 n)
+{
+	atomic64_add(n, local);
+	atomic64_add(n, global);
+}
+
+/* Count in the space and module-wide; @n is evaluated once. */
+#define vmc_stat_add(space, field, n) \
+	__vmc_stat_add(&(space)->stats.field, &vmc_global_stats.field, (n))
 
 /* Test hooks; compiled in only for KUnit-capable kernels. */
 #if IS_ENABLED(CONFIG_KUNIT)
 extern bool vmc_test_skip_flush;
 extern int vmc_test_fail_node_alloc;
 void vmc_test_set_frame_ref(struct vmc_frame *frame, u64 ref);
+void vmc_test_cursor_drop_pool(struct vmc_cursor *c);
+void vmc_test_drop_spare(struct vmc_space *space);
 #endif
 
 #endif /* _VMCURSOR_PT_H */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcursor_pte: x86-64 entry encoding round-trips exactly, at every level,
+ * and uses the bits the hardware and Linux's PAT layout require.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#include <asm/pgtable_types.h>
+#include "vmc_test.h"
+
+/* A physical address aligned for every leaf size, below MAXPHYADDR. */
+static u64 pte_test_pa(void)
+{
+	return ALIGN_DOWN(vmc_max_paddr() - 2 * VT_1G, VT_1G);
+}
+
+static void pte_zero_is_absent(struct kunit *test)
+{
+	struct vmc_pte_info info;
+	int level;
+
+	for (level = 1; level <= vmc_nr_levels; level++)
+		KUNIT_EXPECT_EQ(test, vmc_pte_decode(0, level, &info),
+				VMC_PTE_ABSENT);
+}
+
+static void pte_leaf_roundtrip(struct kunit *test)
+{
+	u64 pa = pte_test_pa();
+	unsigned int flags, cache, priv, tracked, n = 0;
+	struct vmc_pte_info info;
+	int level;
+
+	for (level = 1; level <= VMC_MAX_LEAF_LEVEL; level++)
+	for (flags = 0; flags <= VMC_PROP_FLAGS_MASK; flags++)
+	for (cache = 0; cache < VMC_NR_CACHE_MODES; cache++)
+	for (priv = 0; priv < 4; priv++)
+	for (tracked = 0; tracked < 2; tracked++) {
+		u32 prop = VMC_PROP_MAKE(flags, cache) |
+			   (priv & 1 ? VMC_PRIV_USER : 0) |
+			   (priv & 2 ? VMC_PRIV_GLOBAL : 0);
+		u64 pte;
+
+		if (!(vmc_cache_modes() & (1u << cache)))
+			continue;
+		pte = vmc_pte_encode_leaf(pa, level, prop, tracked);
+		KUNIT_EXPECT_EQ(test, vmc_pte_decode(pte, level, &info),
+				VMC_PTE_LEAF);
+		KUNIT_EXPECT_EQ(test, info.pa, pa);
+		KUNIT_EXPECT_EQ(test, info.prop, prop);
+		KUNIT_EXPECT_EQ(test, info.tracked, (bool)tracked);
+		/* Re-encoding the decoded entry gives the same bits. */
+		KUNIT_EXPECT_EQ(test, vmc_pte_encode_leaf(info.pa, level,
+							  info.prop,
+							  info.tracked), pte);
+		n++;
+	}
+	kunit_info(test, "%u leaf encodings round-tripped\n", n);
+	KUNIT_EXPECT_GE(test, n, 3u * 32 * 2 * 4 * 2);
+}
+
+static void pte_leaf_hardware_bits(struct kunit *test)
+{
+	u64 pa = pte_test_pa();
+	u64 nx = (__supported_pte_mask & _PAGE_NX) ? VMC_PTE_NX : 0;
+	u64 pte;
+
+	/* A 4 KiB read-write user leaf: P, RW, US; no PS; NX unless X. */
+	pte = vmc_pte_encode_leaf(pa, 1, VT_RW, true);
+	KUNIT_EXPECT_EQ(test, pte & (VMC_PTE_P | VMC_PTE_RW | VMC_PTE_US |
+				     VMC_PTE_PS | VMC_PTE_G),
+			VMC_PTE_P | VMC_PTE_RW | VMC_PTE_US);
+	if (nx)
+		KUNIT_EXPECT_TRUE(test, pte & VMC_PTE_NX);
+	pte = vmc_pte_encode_leaf(pa, 1, VT_RW | VMC_PROP_X, true);
+	KUNIT_EXPECT_FALSE(test, pte & (VMC_PTE_NX | VMC_PTE_SW_NX));
+	/* Huge leaves carry PS; PROT_NONE leaves are not present. */
+	pte = vmc_pte_encode_leaf(pa, 2, VT_R, false);
+	KUNIT_EXPECT_TRUE(test, pte & VMC_PTE_PS);
+	KUNIT_EXPECT_TRUE(test, pte & VMC_PTE_P);
+	KUNIT_EXPECT_FALSE(test, pte & VMC_PTE_RW);
+	pte = vmc_pte_encode_leaf(pa, 2, VMC_PROP_W | VMC_PRIV_USER, false);
+	KUNIT_EXPECT_FALSE(test, pte & VMC_PTE_P);
+	/* Global only when asked. */
+	KUNIT_EXPECT_TRUE(test, vmc_pte_encode_leaf(pa, 1, VT_R | VMC_PRIV_GLOBAL,
+						    true) & VMC_PTE_G);
+}
+
+/* Cache bits are Linux's: the 4 KiB form at level 1, PAT moved to bit 12. */
+static void pte_cache_bits_follow_linux_pat(struct kunit *test)
+{
+	static const enum page_cache_mode pcm[VMC_NR_CACHE_MODES] = {
+		[VMC_CACHE_WB] = _PAGE_CACHE_MODE_WB,
+		[VMC_CACHE_WT] = _PAGE_CACHE_MODE_WT,
+		[VMC_CACHE_WC] = _PAGE_CACHE_MODE_WC,
+		[VMC_CACHE_UC] = _PAGE_CACHE_MODE_UC,
+	};
+	u64 pa = pte_test_pa();
+	unsigned int cache;
+
+	KUNIT_EXPECT_TRUE(test, vmc_cache_modes() & BIT(VMC_CACHE_WB));
+	KUNIT_EXPECT_TRUE(test, vmc_cache_modes() & BIT(VMC_CACHE_UC));
+	for (cache = 0; cache < VMC_NR_CACHE_MODES; cache++) {
+		u64 want = cachemode2protval(pcm[cache]) &
+			   (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT);
+		u64 want_large = protval_4k_2_large(want);
+		u32 prop = VT_R | (cache << VMC_PROP_CACHE_SHIFT);
+		u64 mask4k = _PAGE_PWT | _PAGE_PCD | _PAGE_PAT;
+		u64 mask_large = _PAGE_PWT | _PAGE_PCD | _PAGE_PAT_LARGE;
+
+		if (!(vmc_cache_modes() & BIT(cache)))
+			continue;
+		KUNIT_EXPECT_EQ(test, vmc_pte_encode_leaf(pa, 1, prop, true) &
+				mask4k, want);
+		KUNIT_EXPECT_EQ(test, vmc_pte_encode_leaf(pa, 2, prop, true) &
+				mask_large, want_large);
+		KUNIT_EXPECT_EQ(test, vmc_pte_encode_leaf(pa, 3, prop, true) &
+				mask_large, want_large);
+	}
+	kunit_info(test, "cache modes supported: %#x\n", vmc_cache_modes());
+}
+
+static void pte_table_roundtrip(struct kunit *test)
+{
+	u64 pa = pte_test_pa() + 5 * VT_4K;
+	struct vmc_pte_info info;
+	int level;
+
+	for (level = 2; level <= vmc_nr_levels; level++) {
+		u64 pte = vmc_pte_encode_table(pa);
+
+		KUNIT_EXPECT_EQ(test, vmc_pte_decode(pte, level, &info),
+				VMC_PTE_TABLE);
+		KUNIT_EXPECT_EQ(test, info.pa, pa);
+		KUNIT_EXPECT_EQ(test, vmc_pte_table_pa(pte), pa);
+		KUNIT_EXPECT_FALSE(test, pte & VMC_PTE_PS);
+	}
+	/* At level 1 position decides: every present entry is a leaf. */
+	KUNIT_EXPECT_NE(test, vmc_pte_decode(vmc_pte_encode_table(pa), 1, &info),
+			VMC_PTE_TABLE);
+}
+
+static void pte_invalid_entries(struct kunit *test)
+{
+	u64 pa = pte_test_pa();
+	struct vmc_pte_info info;
+	u64 leaf = vmc_pte_encode_leaf(pa, 1, VT_RW, true);
+
+	/* Not present without the PROT_NONE marker. */
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(leaf & ~VMC_PTE_P, 1, &info),
+			VMC_PTE_INVALID);
+	/* A Linux software bit we never set. */
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(leaf | BIT_ULL(9), 1, &info),
+			VMC_PTE_INVALID);
+	/* PS at level 4 is reserved; no leaf above level 3. */
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(vmc_pte_encode_table(pa) |
+					     VMC_PTE_PS, 4, &info),
+			VMC_PTE_INVALID);
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(vmc_pte_encode_leaf(pa, 3, VMC_PRIV_USER,
+								 false), 4, &info),
+			VMC_PTE_INVALID);
+	/* A 2 MiB leaf with address bits below 2 MiB. */
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(vmc_pte_encode_leaf(pa, 2, VT_R, true) |
+					     (VT_4K << 2), 2, &info),
+			VMC_PTE_INVALID);
+}
+
+static void pte_prop_support(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, vmc_prop_supported(VT_RW));
+	KUNIT_EXPECT_TRUE(test, vmc_prop_supported(VMC_PRIV_USER));
+	KUNIT_EXPECT_FALSE(test, vmc_prop_supported(VT_RW | VMC_PRIV_GLOBAL));
+	KUNIT_EXPECT_FALSE(test, vmc_prop_supported(VT_RW | BIT(20)));
+	KUNIT_EXPECT_FALSE(test, vmc_prop_supported(VT_RW | (7u << VMC_PROP_CACHE_SHIFT)));
+	KUNIT_EXPECT_TRUE(test, vmc_level_supported(1));
+	KUNIT_EXPECT_TRUE(test, vmc_level_supported(2));
+	KUNIT_EXPECT_FALSE(test, vmc_level_supported(0));
+	KUNIT_EXPECT_FALSE(test, vmc_level_supported(4));
+	KUNIT_EXPECT_EQ(test, vmc_level_supported(3),
+			boot_cpu_has(X86_FEATURE_GBPAGES));
+}
+
+static void pte_geometry(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vmc_nr_levels, pgtable_l5_enabled() ? 5 : 4);
+	KUNIT_EXPECT_EQ(test, vmc_user_va_end(),
+			(vmc_nr_levels == 5 ? 1ULL << 56 : 1ULL << 47) - VT_4K);
+	KUNIT_EXPECT_EQ(test, vmc_page_size(1), VT_4K);
+	KUNIT_EXPECT_EQ(test, vmc_page_size(2), VT_2M);
+	KUNIT_EXPECT_EQ(test, vmc_page_size(3), VT_1G);
+	KUNIT_EXPECT_EQ(test, vmc_pte_index(0x7fffffffe000ULL, 1), 510u);
+	KUNIT_EXPECT_EQ(test, vmc_pte_index(VT_1G + VT_2M, 2), 1u);
+	kunit_info(test, "%d-level paging\n", vmc_nr_levels);
+}
+
+static struct kunit_case pte_cases[] = {
+	KUNIT_CASE(pte_geometry),
+	KUNIT_CASE(pte_zero_is_absent),
+	KUNIT_CASE(pte_leaf_roundtrip),
+	KUNIT_CASE(pte_leaf_hardware_bits),
+	KUNIT_CASE(pte_cache_bits_follow_linux_pat),
+	KUNIT_CASE(pte_table_roundtrip),
+	KUNIT_CASE(pte_invalid_entries),
+	KUNIT_CASE(pte_prop_support),
+	{}
+};
+
+static struct kunit_suite pte_suite = {
+	.name = "vmcursor_pte",
+	.test_cases = pte_cases,
+};
+
+kunit_test_suite(pte_suite);
