@@ -156,7 +156,7 @@ static int open_space(struct cli *c, struct backend **be,
 	if (info->out_abi_version != VMC_ABI_VERSION)
 		fprintf(c->err, "vmcursor: warning: the kernel speaks ABI "
 			"version %u, this tool version %u\n",
-			info->out_abi_version, VMC_ABI_VERSION);
+			info->out_abi_version, (unsigned int)VMC_ABI_VERSION);
 	return EXIT_OK;
 }
 
@@ -270,7 +270,7 @@ static int cmd_version(struct cli *c, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(c->out, "vmcursor %s (ABI version %u)\n", VMCURSOR_VERSION,
-		VMC_ABI_VERSION);
+		(unsigned int)VMC_ABI_VERSION);
 	return EXIT_OK;
 }
 

@@ -263,7 +263,7 @@ static void run_dump(struct exec *x, struct result *r)
 		for (i = 0; i < d.out_nr; i++) {
 			r->maps[r->nmaps].m = e[i];
 			r->maps[r->nmaps].frame =
-				e[i].flags & VMC_MAP_TRACKED ?
+				(e[i].flags & VMC_MAP_TRACKED) ?
 				name_of(x, e[i].handle) : NULL;
 			r->nmaps++;
 		}

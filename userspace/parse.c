@@ -90,7 +90,7 @@ static int want_known_frame(struct parser *p, const char *name, size_t *idx)
 }
 
 static int parse_frame(struct parser *p, struct stmt *st,
-                       struct token *arg, size_t nargs)
+		       struct token *arg, size_t nargs)
 {
 	const char *name = arg[0].text, *why;
 	unsigned int level = 1;
@@ -129,7 +129,7 @@ static int parse_frame(struct parser *p, struct stmt *st,
 }
 
 static int parse_drop(struct parser *p, struct stmt *st,
-                      struct token *arg, size_t nargs)
+		      struct token *arg, size_t nargs)
 {
 	(void)nargs;
 	if (want_known_frame(p, arg[0].text, &st->frame))
@@ -140,7 +140,7 @@ static int parse_drop(struct parser *p, struct stmt *st,
 }
 
 static int parse_cursor(struct parser *p, struct stmt *st,
-                        struct token *arg, size_t nargs)
+			struct token *arg, size_t nargs)
 {
 	if (p->cursor != NO_CURSOR)
 		return perr(p, "nested cursor block (the block opened at line "
@@ -160,7 +160,7 @@ static int parse_cursor(struct parser *p, struct stmt *st,
 }
 
 static int parse_end(struct parser *p, struct stmt *st,
-                     struct token *arg, size_t nargs)
+		     struct token *arg, size_t nargs)
 {
 	struct stmt *cur;
 
@@ -183,7 +183,7 @@ static int parse_end(struct parser *p, struct stmt *st,
 }
 
 static int parse_no_args(struct parser *p, struct stmt *st,
-                         struct token *arg, size_t nargs)
+			 struct token *arg, size_t nargs)
 {
 	(void)nargs;
 	(void)p;
@@ -193,21 +193,21 @@ static int parse_no_args(struct parser *p, struct stmt *st,
 }
 
 static int parse_len(struct parser *p, struct stmt *st,
-                     struct token *arg, size_t nargs)
+		     struct token *arg, size_t nargs)
 {
 	(void)nargs;
 	return want_number(p, &arg[0], "length", &st->len);
 }
 
 static int parse_jump(struct parser *p, struct stmt *st,
-                      struct token *arg, size_t nargs)
+		      struct token *arg, size_t nargs)
 {
 	(void)nargs;
 	return want_number(p, &arg[0], "address", &st->va);
 }
 
 static int parse_map(struct parser *p, struct stmt *st,
-                     struct token *arg, size_t nargs)
+		     struct token *arg, size_t nargs)
 {
 	char *name = arg[0].text, *plus = strchr(name, '+');
 	const char *why;
@@ -241,7 +241,7 @@ static int parse_map(struct parser *p, struct stmt *st,
 }
 
 static int parse_protect(struct parser *p, struct stmt *st,
-                         struct token *arg, size_t nargs)
+			 struct token *arg, size_t nargs)
 {
 	const char *why;
 
@@ -256,7 +256,7 @@ static int parse_protect(struct parser *p, struct stmt *st,
 }
 
 static int parse_read(struct parser *p, struct stmt *st,
-                      struct token *arg, size_t nargs)
+		      struct token *arg, size_t nargs)
 {
 	(void)nargs;
 	if (want_number(p, &arg[0], "address", &st->va) ||
@@ -269,7 +269,7 @@ static int parse_read(struct parser *p, struct stmt *st,
 }
 
 static int parse_write(struct parser *p, struct stmt *st,
-                       struct token *arg, size_t nargs)
+		       struct token *arg, size_t nargs)
 {
 	const char *why;
 
@@ -292,7 +292,7 @@ static int parse_write(struct parser *p, struct stmt *st,
 }
 
 static int parse_stats(struct parser *p, struct stmt *st,
-                       struct token *arg, size_t nargs)
+		       struct token *arg, size_t nargs)
 {
 	if (nargs == 1) {
 		if (strcmp(arg[0].text, "global"))

@@ -144,7 +144,7 @@ static void text_hexdump(FILE *f, uint64_t va, const unsigned char *p,
 	}
 	fputc('\n', f);
 	for (i = 0; i < len; i += 16) {
-		fprintf(f, "        0x%010llx ", (unsigned long long)(va + i));
+		fprintf(f, "        0x%010llx ", (unsigned long long)va + i);
 		for (j = i; j < i + 16; j++) {
 			if (j < len)
 				fprintf(f, " %02x", p[j]);
@@ -724,7 +724,7 @@ void print_info_text(FILE *out, const char *device, const struct vmc_info *i)
 
 	fprintf(out, "device:         %s\n", device);
 	fprintf(out, "ABI version:    %u (this tool: %u)\n", i->out_abi_version,
-		VMC_ABI_VERSION);
+		(unsigned int)VMC_ABI_VERSION);
 	fprintf(out, "paging levels:  %u\n", i->out_levels);
 	fputs("features:      ", out);
 	for (b = 0; b < 64; b++) {

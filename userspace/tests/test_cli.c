@@ -222,6 +222,22 @@ DEFINE_TEST(cli_lint)
 	free(err);
 }
 
+DEFINE_TEST(cli_run_stdin)
+{
+	const char *path = temp_file("write 0 00\n");
+	char *out, *err;
+
+	/* Each case runs in its own process: stdin can be replaced. */
+	if (!freopen(path, "r", stdin)) {
+		t_fail(__FILE__, __LINE__, "freopen failed");
+		return;
+	}
+	EXPECT_U64(run_cli(CLI("--fake", "run", "-"), &out, &err), 1);
+	EXPECT_CONTAINS(err, "vmcursor: <stdin>:1: write at 0x0");
+	free(out);
+	free(err);
+}
+
 DEFINE_TEST(cli_info_fake)
 {
 	char *out, *err;
@@ -251,5 +267,6 @@ void register_cli_tests(void)
 	TEST(cli_run_fake);
 	TEST(cli_run_failure_exit_1);
 	TEST(cli_lint);
+	TEST(cli_run_stdin);
 	TEST(cli_info_fake);
 }

@@ -746,6 +746,125 @@ DEFINE_TEST(bad_kernel_op_not_run)
 	o.be->ops->destroy(o.be);
 }
 
+/* ---- random scripts -------------------------------------------------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	/* xorshift64*: deterministic, so a failure reproduces. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static const char *pick(const char *const *v, size_t n)
+{
+	return v[rng() % n];
+}
+
+#define PICK(v)	pick(v, ARRAY_SIZE(v))
+
+/* Append one random line: usually valid, sometimes not. */
+static void random_line(char *buf, size_t len, bool in_block)
+{
+	static const char *const nums[] = {
+		"0", "4k", "8k", "0x1000", "2m", "4m", "2m+4k", "1g", "0x800",
+		"3", "0xffffffffffff000", "99999999999999999999", "12q",
+	};
+	static const char *const names[] = { "a", "b", "c", "zz" };
+	static const char *const props[] = { "rw", "r", "-", "rwx:uc", "r-x",
+					     "q" };
+	static const char *const changes[] = { "-w", "+w", "=r:wb", ":uc",
+					       "+q" };
+	static const char *const sizes[] = { "", " 4k", " 2m", " 1g" };
+	static const char *const expects[] = { "", "", "", " expect EFAULT",
+					       " expect ERANGE" };
+	const char *ex = PICK(expects);
+
+	if (in_block) {
+		switch (rng() % 9) {
+		case 0: snprintf(buf, len, "va%s", ex); break;
+		case 1: snprintf(buf, len, "query%s", ex); break;
+		case 2: snprintf(buf, len, "find_next %s%s", PICK(nums), ex);
+			break;
+		case 3: snprintf(buf, len, "jump %s%s", PICK(nums), ex); break;
+		case 4: snprintf(buf, len, "map %s%s %s%s%s", PICK(names),
+				 rng() % 3 ? "" : "+4k", PICK(props),
+				 PICK(sizes), ex);
+			break;
+		case 5: snprintf(buf, len, "unmap %s%s", PICK(nums), ex); break;
+		case 6: snprintf(buf, len, "protect_next %s %s%s", PICK(nums),
+				 PICK(changes), ex);
+			break;
+		case 7: snprintf(buf, len, "flush"); break;
+		default: snprintf(buf, len, "end"); break;
+		}
+		return;
+	}
+	switch (rng() % 9) {
+	case 0: snprintf(buf, len, "frame %s%s", PICK(names),
+			 rng() % 2 ? "" : " 2m");
+		break;
+	case 1: snprintf(buf, len, "drop %s%s", PICK(names), ex); break;
+	case 2: snprintf(buf, len, "read %s %u%s", PICK(nums),
+			 (unsigned int)(rng() % 64 + 1), ex);
+		break;
+	case 3: snprintf(buf, len, "write %s \"x\\ny\"%s", PICK(nums), ex);
+		break;
+	case 4: snprintf(buf, len, "dump"); break;
+	case 5: snprintf(buf, len, "check"); break;
+	case 6: snprintf(buf, len, "stats%s", rng() % 2 ? "" : " global");
+		break;
+	default: snprintf(buf, len, "cursor %s %s%s", PICK(nums), PICK(nums),
+			  rng() % 4 ? "" : " stop");
+		break;
+	}
+}
+
+DEFINE_TEST(random_scripts_never_crash)
+{
+	char *text = xmalloc(64 * 96), line[96];
+	unsigned int i, k, parsed = 0, ran_ok = 0;
+	size_t n;
+	bool block;
+	struct run r;
+
+	for (i = 0; i < 400; i++) {
+		n = 0;
+		block = false;
+		text[0] = '\0';
+		for (k = 0; k < 1 + rng() % 40; k++) {
+			random_line(line, sizeof(line), block);
+			if (!strncmp(line, "cursor", 6))
+				block = true;
+			else if (!strcmp(line, "end"))
+				block = false;
+			n += (size_t)snprintf(text + n, 96, "%s\n", line);
+		}
+		if (block && rng() % 4)
+			n += (size_t)snprintf(text + n, 96, "end\n");
+		run_script(text, &(struct run_opts){ .json = i % 2 }, &r);
+		if (!r.parse) {
+			parsed++;
+			ran_ok += !r.failed;
+			if (i % 2 && r.out[0] && json_check_lines(r.out))
+				t_fail(__FILE__, __LINE__, "bad JSON for:\n%s"
+				       "\n%s", text, r.out);
+		} else if (!r.perr.line || !r.perr.msg[0]) {
+			t_fail(__FILE__, __LINE__, "error without line/msg");
+		}
+		run_free(&r);
+	}
+	/* The generator must exercise both the parser and the executor. */
+	EXPECT(parsed > 20);
+	EXPECT(parsed < 400);
+	printf("# %u of 400 random scripts parsed, %u ran without a "
+	       "failure\n", parsed, ran_ok);
+	free(text);
+}
+
 /* ---- the example scripts -------------------------------------------- */
 
 static char *slurp(const char *path)
@@ -872,6 +991,7 @@ void register_exec_tests(void)
 	TEST(bad_kernel_positive_op_error);
 	TEST(bad_kernel_handle_zero);
 	TEST(bad_kernel_op_not_run);
+	TEST(random_scripts_never_crash);
 	t_register("example_demo_runs_clean", test_example,
 		   "examples/demo.vmc");
 	t_register("example_errors_runs_clean", test_example,
