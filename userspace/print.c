@@ -221,9 +221,13 @@ static void text_dump(FILE *f, const struct result *r)
 	fprintf(f, "%zu mapping%s\n", r->nmaps, plural(r->nmaps));
 	for (i = 0; i < r->nmaps; i++) {
 		const struct vmc_mapping *m = &r->maps[i].m;
+		char range[48];
 
-		fprintf(f, "        0x%llx..0x%llx  ", (unsigned long long)m->va,
-			(unsigned long long)(m->va + m->len));
+		/* Padded so that the leaves of a small space line up. */
+		snprintf(range, sizeof(range), "0x%llx..0x%llx",
+			 (unsigned long long)m->va,
+			 (unsigned long long)(m->va + m->len));
+		fprintf(f, "        %-20s  ", range);
 		text_leaf(f, m->flags & VMC_MAP_TRACKED, r->maps[i].frame,
 			  m->handle, m->offset, m->paddr, m->prop, m->len);
 		fputc('\n', f);

@@ -359,7 +359,8 @@ DEFINE_TEST(exec_name_kept_after_drop)
 	EXPECT_U64(r.failed, 0);
 	EXPECT_CONTAINS(r.out, "  10:   query        0x0..0x1000  frame "
 			"small+0x0");
-	EXPECT_CONTAINS(r.out, "        0x0..0x1000  frame small+0x0  rw-:wb"
+	EXPECT_CONTAINS(r.out, "  12: dump           1 mapping\n"
+			"        0x0..0x1000           frame small+0x0  rw-:wb"
 			"  4k  A=0 D=0\n");
 	run_free(&r);
 }
