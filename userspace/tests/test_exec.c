@@ -359,7 +359,7 @@ DEFINE_TEST(exec_name_kept_after_drop)
 	EXPECT_U64(r.failed, 0);
 	EXPECT_CONTAINS(r.out, "  10:   query        0x0..0x1000  frame "
 			"small+0x0");
-	EXPECT_CONTAINS(r.out, "  12: dump           1 mapping\n"
+	EXPECT_CONTAINS(r.out, "  12: dump           2 mappings\n"
 			"        0x0..0x1000           frame small+0x0  rw-:wb"
 			"  4k  A=0 D=0\n");
 	run_free(&r);
