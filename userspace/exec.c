@@ -261,6 +261,10 @@ static void run_dump(struct exec *x, struct result *r)
 		grow_array((void **)&r->maps, &cap, r->nmaps + d.out_nr,
 			   sizeof(*r->maps));
 		for (i = 0; i < d.out_nr; i++) {
+			/* Pages must not overlap; never list a leaf twice. */
+			if (r->nmaps && e[i].va < r->maps[r->nmaps - 1].m.va +
+						  r->maps[r->nmaps - 1].m.len)
+				continue;
 			r->maps[r->nmaps].m = e[i];
 			r->maps[r->nmaps].frame =
 				(e[i].flags & VMC_MAP_TRACKED) ?

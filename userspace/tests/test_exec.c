@@ -603,7 +603,10 @@ struct bad_backend {
 	int mode;
 };
 
-enum { BAD_DUMP_STUCK, BAD_RESULT_ERROR, BAD_HANDLE_ZERO, BAD_NOT_RUN };
+enum {
+	BAD_DUMP_STUCK, BAD_DUMP_OVERLAP, BAD_RESULT_ERROR, BAD_HANDLE_ZERO,
+	BAD_NOT_RUN,
+};
 
 static struct backend *inner(struct backend *be)
 {
@@ -660,6 +663,11 @@ static int bad_dump(struct backend *be, struct vmc_dump *a)
 
 	if (bad_mode(be) == BAD_DUMP_STUCK)
 		a->out_next = a->start;
+	/* Restart at the last entry, as vmc_dump_collect() can. */
+	if (bad_mode(be) == BAD_DUMP_OVERLAP && !err && a->out_nr > 1 &&
+	    a->out_next != 1ULL << 47)
+		a->out_next = ((struct vmc_mapping *)(uintptr_t)
+			       a->entries)[a->out_nr - 1].va;
 	return err;
 }
 
@@ -703,6 +711,25 @@ DEFINE_TEST(bad_kernel_dump_no_progress)
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "t.vmc:1: dump: dump made no progress at 0x0");
 	EXPECT_CONTAINS(r.err, "(EPROTO)\n");
+	run_free(&r);
+	o.be->ops->destroy(o.be);
+}
+
+DEFINE_TEST(bad_kernel_dump_overlapping_pages)
+{
+	struct run_opts o = { .be = bad_new(BAD_DUMP_OVERLAP), .dump_chunk = 2 };
+	struct run r;
+
+	run_script("frame a\ncursor 0 1m\nmap a rw\nmap a rw\nmap a rw\nend\n"
+		   "dump\n", &o, &r);
+	EXPECT_U64(r.failed, 0);
+	EXPECT_CONTAINS(r.out, "   7: dump           3 mappings\n"
+			"        0x0..0x1000           frame a+0x0  rw-:wb  4k"
+			"  A=0 D=0\n"
+			"        0x1000..0x2000        frame a+0x0  rw-:wb  4k"
+			"  A=0 D=0\n"
+			"        0x2000..0x3000        frame a+0x0  rw-:wb  4k"
+			"  A=0 D=0\nt.vmc: ");
 	run_free(&r);
 	o.be->ops->destroy(o.be);
 }
@@ -989,6 +1016,7 @@ void register_exec_tests(void)
 	TEST(exec_injected_errors);
 	TEST(exec_frame_limit);
 	TEST(bad_kernel_dump_no_progress);
+	TEST(bad_kernel_dump_overlapping_pages);
 	TEST(bad_kernel_positive_op_error);
 	TEST(bad_kernel_handle_zero);
 	TEST(bad_kernel_op_not_run);
