@@ -158,6 +158,51 @@ static void vmc_check_refs(struct vmc_checker *ck)
 }
 
 /**
+ * vmc_space_check_quiesced() - vmc_space_check() for a caller that has
+ *	already excluded every cursor
+ * @space: the space
+ * @extra: as for vmc_space_check()
+ * @rep: as for vmc_space_check()
+ * @drained: deferred frees have completed, so reference counts and the
+ *	table-page total can be compared too; otherwise those two checks
+ *	are skipped
+ *
+ * Precondition: no cursor of @space exists and none is created during the
+ * call (a single-threaded test, or @space->quiesce held for writing).
+ * Context: process context; may sleep.
+ * Return: as vmc_space_check().
+ */
+int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
+			     struct vmc_check_report *rep, bool drained)
+{
+	struct vmc_checker ck = { .space = space, .rep = rep };
+	long allocated;
+
+	rep->violations = 0;
+	rep->mappings = 0;
+	rep->table_pages = 0;
+	rep->frames = 0;
+	rep->msg_used = 0;
+	if (rep->msg && rep->msg_len)
+		rep->msg[0] = '\0';
+	xa_init(&ck.holders);
+	vmc_check_node(&ck, space->root, space->nr_levels, 0);
+	if (drained) {
+		if (extra && !ck.err)
+			ck.err = vmc_check_add_extra(&ck, extra);
+		vmc_check_refs(&ck);
+		allocated = atomic_long_read(&space->table_pages) -
+			    READ_ONCE(space->nr_spare);
+		if (ck.reachable_pages != allocated)
+			vmc_violation(&ck, "%llu table pages reachable, %ld allocated\n",
+				      ck.reachable_pages, allocated);
+	}
+	xa_destroy(&ck.holders);
+	return ck.err;
+}
+EXPORT_SYMBOL_GPL(vmc_space_check_quiesced);
+
+/**
  * vmc_space_check() - check a space's tree against its invariants
  * @space: the space
  * @extra: references held outside the tree, or NULL: each entry is a
@@ -171,7 +216,8 @@ static void vmc_check_refs(struct vmc_checker *ck)
  * with supported properties, aligned (the encoding holds no stray address
  * bits) and, when tracked, inside a live frame; every frame's reference
  * count equals its leaves plus its @extra entries; and the table pages
- * reachable from the root are all the space has allocated (no orphans).
+ * reachable from the root are all the space has allocated, spare nodes
+ * aside (no orphans).
  * Precondition: the calling thread holds no cursor of @space, and @extra
  * does not change during the call.
  * Postcondition: the tree is unchanged.
@@ -184,29 +230,12 @@ static void vmc_check_refs(struct vmc_checker *ck)
 int vmc_space_check(struct vmc_space *space, struct xarray *extra,
 		    struct vmc_check_report *rep)
 {
-	struct vmc_checker ck = { .space = space, .rep = rep };
-	long allocated;
+	int err;
 
-	rep->violations = 0;
-	rep->mappings = 0;
-	rep->table_pages = 0;
-	rep->frames = 0;
-	rep->msg_used = 0;
-	if (rep->msg && rep->msg_len)
-		rep->msg[0] = '\0';
-	xa_init(&ck.holders);
 	percpu_down_write(&space->quiesce);
 	vmc_space_drain(space);
-	vmc_check_node(&ck, space->root, space->nr_levels, 0);
-	if (extra && !ck.err)
-		ck.err = vmc_check_add_extra(&ck, extra);
-	vmc_check_refs(&ck);
-	allocated = atomic_long_read(&space->table_pages);
-	if (ck.reachable_pages != allocated)
-		vmc_violation(&ck, "%llu table pages reachable, %ld allocated\n",
-			      ck.reachable_pages, allocated);
+	err = vmc_space_check_quiesced(space, extra, rep, true);
 	percpu_up_write(&space->quiesce);
-	xa_destroy(&ck.holders);
-	return ck.err;
+	return err;
 }
 EXPORT_SYMBOL_GPL(vmc_space_check);

@@ -245,6 +245,7 @@ u64 vmc_pte_table_pa(u64 pte)
 {
 	return pte & vmc_pa_mask(1);
 }
+EXPORT_SYMBOL_GPL(vmc_pte_table_pa);
 
 static enum vmc_pte_kind vmc_decode_table(u64 pte, int level,
 					  struct vmc_pte_info *out)
@@ -438,6 +439,7 @@ struct vmc_space *vmc_space_create(long max_table_pages,
 	if (percpu_init_rwsem(&space->quiesce))
 		goto err_mask;
 	kref_init(&space->ref);
+	spin_lock_init(&space->spare_lock);
 	space->nr_levels = vmc_nr_levels;
 	space->va_end = vmc_user_va_end();
 	space->max_table_pages = max_table_pages;
@@ -487,6 +489,13 @@ void vmc_space_destroy(struct vmc_space *space)
 		root->ptes[i] = 0;
 	}
 	vmc_node_free(root);
+	while (space->spare) {
+		struct vmc_node *node = space->spare;
+
+		space->spare = node->next;
+		vmc_node_free(node);
+	}
+	space->nr_spare = 0;
 	vmc_space_put(space);
 }
 EXPORT_SYMBOL_GPL(vmc_space_destroy);

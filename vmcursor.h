@@ -14,6 +14,7 @@
 #include <linux/atomic.h>
 #include <linux/workqueue.h>
 #include <linux/percpu-rwsem.h>
+#include <linux/spinlock.h>
 
 #include "ioctl.h"
 
@@ -135,6 +136,9 @@ struct vmc_space_stats {
  * @frame_pages: 4 KiB pages of frames owned by this space
  * @max_frame_pages: cap on @frame_pages (0: no cap)
  * @nr_frames: frames owned by this space
+ * @spare_lock: protects @spare and @nr_spare
+ * @spare: unused zeroed nodes kept for the next cursor's pool
+ * @nr_spare: nodes on @spare (they count in @table_pages)
  * @pending_frees: deferred subtree frees not yet completed
  * @quiesce: held for reading by every cursor; the invariant checker takes
  *	it for writing to see the tree with no cursor in flight
@@ -154,6 +158,9 @@ struct vmc_space {
 	atomic_long_t frame_pages;
 	long max_frame_pages;
 	atomic_long_t nr_frames;
+	spinlock_t spare_lock;
+	struct vmc_node *spare;
+	unsigned int nr_spare;
 	atomic_t pending_frees;
 	struct percpu_rw_semaphore quiesce;
 	struct kref ref;
@@ -363,5 +370,7 @@ struct vmc_check_report {
 struct xarray;
 int vmc_space_check(struct vmc_space *space, struct xarray *extra,
 		    struct vmc_check_report *rep);
+int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
+			     struct vmc_check_report *rep, bool drained);
 
 #endif /* _VMCURSOR_H */
