@@ -26,6 +26,7 @@ struct cli {
 	FILE *err;
 	bool json;
 	bool fake;
+	bool paddr;
 	const char *device;
 };
 
@@ -166,6 +167,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
 	struct exec_cfg cfg = {
 		.dump_chunk = EXEC_DUMP_CHUNK,
 		.check_msg_len = EXEC_CHECK_MSG_LEN,
+		.show_paddr = c->paddr,
 		.emit = print_result,
 		.ctx = &p,
 	};
@@ -310,7 +312,8 @@ static void short_usage(struct cli *c)
 {
 	size_t i;
 
-	fputs("usage: vmcursor [--json] [-d DEVICE] [--fake] COMMAND [ARGS]\n"
+	fputs("usage: vmcursor [--json] [-d DEVICE] [--fake] [--paddr] COMMAND "
+	      "[ARGS]\n"
 	      "commands:\n", c->err);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(c->err, "  %-8s %-7s %s\n", commands[i].name,
@@ -324,6 +327,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "json", no_argument, NULL, 'j' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "fake", no_argument, NULL, 'F' },
+		{ "paddr", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -344,6 +348,9 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		case 'F':
 			c.fake = true;
+			break;
+		case 'P':
+			c.paddr = true;
 			break;
 		case 'h':
 			return cmd_help(&c, 0, NULL);

@@ -75,7 +75,7 @@ static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
 	}
 	x->handles[st->frame] = x->last[st->frame] = a.out_handle;
 	r->handle = a.out_handle;
-	r->paddr = a.out_paddr;
+	r->paddr = x->cfg->show_paddr ? a.out_paddr : 0;
 }
 
 static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
@@ -142,6 +142,8 @@ static void op_result(struct exec *x, const struct stmt *st,
 		      const struct vmc_op_result *res, struct result *r)
 {
 	r->op = *res;
+	if (!x->cfg->show_paddr)
+		r->op.paddr = 0;
 	if (!(res->flags & VMC_RES_DONE)) {
 		r->skipped = true;
 		return;
@@ -266,6 +268,8 @@ static void run_dump(struct exec *x, struct result *r)
 						  r->maps[r->nmaps - 1].m.len)
 				continue;
 			r->maps[r->nmaps].m = e[i];
+			if (!x->cfg->show_paddr)
+				r->maps[r->nmaps].m.paddr = 0;
 			r->maps[r->nmaps].frame =
 				(e[i].flags & VMC_MAP_TRACKED) ?
 				name_of(x, e[i].handle) : NULL;

@@ -73,6 +73,8 @@ typedef void (*emit_fn)(void *ctx, const struct script *sc,
  * @info: its VMC_IOC_INFO answer (limits and the managed range)
  * @dump_chunk: entries per VMC_IOC_DUMP call
  * @check_msg_len: bytes offered for the check report
+ * @show_paddr: report physical addresses (the kernel gives them to
+ *	CAP_SYS_ADMIN only); off by default so output is reproducible
  * @emit: called once per executed statement, in script order
  * @ctx: passed to @emit
  */
@@ -81,6 +83,7 @@ struct exec_cfg {
 	struct vmc_info info;
 	uint32_t dump_chunk;
 	uint32_t check_msg_len;
+	bool show_paddr;
 	emit_fn emit;
 	void *ctx;
 };

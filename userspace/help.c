@@ -27,6 +27,8 @@ const char help_text[] =
 "      --fake         use an in-memory simulation instead of the device, to\n"
 "                     try the language without the module (simplified: not\n"
 "                     the kernel's exact semantics)\n"
+"      --paddr        show physical addresses (the kernel reports them to\n"
+"                     root only; hidden by default so runs compare equal)\n"
 "  -h, --help         show this text\n"
 "  -V, --version      show the version\n"
 "\n"

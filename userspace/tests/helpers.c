@@ -40,6 +40,7 @@ void run_script(const char *text, const struct run_opts *o, struct run *r)
 			.dump_chunk = o->dump_chunk,
 			.check_msg_len = o->check_msg_len ? o->check_msg_len :
 				EXEC_CHECK_MSG_LEN,
+			.show_paddr = o->show_paddr,
 			.emit = print_result,
 			.ctx = &p,
 		};

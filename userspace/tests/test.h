@@ -90,6 +90,7 @@ struct run_opts {
 	struct backend *be;	/* NULL: a fresh fake */
 	uint32_t dump_chunk;	/* 0: default */
 	uint32_t check_msg_len;	/* 0: default */
+	bool show_paddr;
 };
 
 void run_script(const char *text, const struct run_opts *o, struct run *r);

@@ -32,7 +32,7 @@ DEFINE_TEST(cli_version)
 DEFINE_TEST(cli_help_documents_everything)
 {
 	static const char *const topics[] = {
-		"run FILE|-", "info", "--json", "--device", "Exit status",
+		"run FILE|-", "info", "--json", "--device", "--paddr", "Exit status",
 		"frame NAME [4k|2m]", "drop NAME", "cursor START END",
 		"find_next LEN", "jump VA", "map NAME[+OFF] PROP [4k|2m|1g]",
 		"unmap LEN", "protect_next LEN CHANGE", "flush", "read VA LEN",

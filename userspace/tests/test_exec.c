@@ -605,7 +605,7 @@ struct bad_backend {
 
 enum {
 	BAD_DUMP_STUCK, BAD_DUMP_OVERLAP, BAD_RESULT_ERROR, BAD_HANDLE_ZERO,
-	BAD_NOT_RUN,
+	BAD_NOT_RUN, ROOT_PADDR,
 };
 
 static struct backend *inner(struct backend *be)
@@ -629,6 +629,8 @@ static int bad_frame_alloc(struct backend *be, struct vmc_frame_alloc *a)
 
 	if (bad_mode(be) == BAD_HANDLE_ZERO)
 		a->out_handle = 0;
+	if (bad_mode(be) == ROOT_PADDR)
+		a->out_paddr = 0x7000000;
 	return err;
 }
 
@@ -645,6 +647,8 @@ static int bad_batch(struct backend *be, struct vmc_batch *a)
 
 	if (!err && a->nr_ops && bad_mode(be) == BAD_RESULT_ERROR)
 		res[0].error = 5;	/* positive: not an errno */
+	if (!err && a->nr_ops && bad_mode(be) == ROOT_PADDR)
+		res[a->nr_ops - 1].paddr = 0x7000000;
 	if (!err && a->nr_ops && bad_mode(be) == BAD_NOT_RUN) {
 		res[a->nr_ops - 1].flags = 0;
 		a->out_nr_done--;
@@ -663,6 +667,9 @@ static int bad_dump(struct backend *be, struct vmc_dump *a)
 
 	if (bad_mode(be) == BAD_DUMP_STUCK)
 		a->out_next = a->start;
+	if (bad_mode(be) == ROOT_PADDR && !err && a->out_nr)
+		((struct vmc_mapping *)(uintptr_t)a->entries)[0].paddr =
+			0x7000000;
 	/* Restart at the last entry, as vmc_dump_collect() can. */
 	if (bad_mode(be) == BAD_DUMP_OVERLAP && !err && a->out_nr > 1 &&
 	    a->out_next != 1ULL << 47)
@@ -732,6 +739,44 @@ DEFINE_TEST(bad_kernel_dump_overlapping_pages)
 			"  A=0 D=0\nt.vmc: ");
 	run_free(&r);
 	o.be->ops->destroy(o.be);
+}
+
+/* One run on a fresh "root" backend, whose kernel reports paddrs. */
+static void run_as_root(const char *text, bool json, bool show,
+			struct run *r)
+{
+	struct run_opts o = { .be = bad_new(ROOT_PADDR), .json = json,
+			      .show_paddr = show };
+
+	run_script(text, &o, r);
+	o.be->ops->destroy(o.be);
+}
+
+DEFINE_TEST(paddr_hidden_unless_asked)
+{
+	static const char script[] = "frame a\ncursor 0 4k\nmap a rw\n"
+				     "jump 0\nquery\nend\ndump\n";
+	struct run r;
+
+	run_as_root(script, false, false, &r);
+	EXPECT_U64(r.failed, 0);
+	EXPECT_NOT_CONTAINS(r.out, "paddr");
+	run_free(&r);
+	run_as_root(script, true, false, &r);
+	EXPECT_NOT_CONTAINS(r.out, "paddr");
+	run_free(&r);
+	run_as_root(script, false, true, &r);
+	EXPECT_CONTAINS(r.out, "   1: frame          a: 4k frame, handle 1, "
+			"paddr 0x7000000\n");
+	EXPECT_CONTAINS(r.out, "A=0 D=0  paddr 0x7000000\n   7: dump");
+	EXPECT_CONTAINS(r.out, "0x0..0x1000           frame a+0x0  rw-:wb  4k"
+			"  A=0 D=0  paddr 0x7000000\n");
+	run_free(&r);
+	run_as_root(script, true, true, &r);
+	EXPECT_CONTAINS(r.out, "\"handle\": 1, \"paddr\": \"0x7000000\"}\n");
+	EXPECT_CONTAINS(r.out, "\"tracked\": true, \"paddr\": \"0x7000000\"}]}");
+	EXPECT(!json_check_lines(r.out));
+	run_free(&r);
 }
 
 DEFINE_TEST(bad_kernel_positive_op_error)
@@ -1017,6 +1062,7 @@ void register_exec_tests(void)
 	TEST(exec_frame_limit);
 	TEST(bad_kernel_dump_no_progress);
 	TEST(bad_kernel_dump_overlapping_pages);
+	TEST(paddr_hidden_unless_asked);
 	TEST(bad_kernel_positive_op_error);
 	TEST(bad_kernel_handle_zero);
 	TEST(bad_kernel_op_not_run);
