@@ -562,6 +562,14 @@ static void json_inputs(struct json *j, const struct result *r)
 		json_kv_u64(j, "ops", st->nops);
 		json_kv_bool(j, "stop", st->stop);
 		break;
+	case ST_JUMP:
+		json_kv_hex(j, "va", st->va);
+		break;
+	case ST_FIND_NEXT:
+	case ST_UNMAP:
+	case ST_PROTECT_NEXT:
+		json_kv_hex(j, "len", st->len);
+		break;
 	case ST_MAP:
 		prop_json(st->prop, pbuf);
 		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
@@ -602,7 +610,6 @@ static void json_outputs(struct json *j, const struct result *r)
 		json_kv_u64(j, "done", r->nr_done);
 		break;
 	case ST_VA:
-	case ST_JUMP:
 		json_kv_hex(j, "va", o->va);
 		break;
 	case ST_QUERY:

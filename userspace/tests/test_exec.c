@@ -96,13 +96,15 @@ DEFINE_TEST(exec_find_next)
 	run(SETUP "cursor 4k 4m\nfind_next 0x3ff000\nfind_next 2m\nend\n"
 	    "cursor 4k 2m\nfind_next 8k\nend\n", true, &r);
 	EXPECT_U64(r.failed, 0);
-	EXPECT_CONTAINS(r.out, "\"cmd\": \"find_next\", \"ok\": true, \"va\": "
-			"\"0x200000\", \"cursor\": \"0x200000\"}");
+	EXPECT_CONTAINS(r.out, "\"cmd\": \"find_next\", \"ok\": true, \"len\": "
+			"\"0x3ff000\", \"va\": \"0x200000\", \"cursor\": "
+			"\"0x200000\"}");
 	/* Inside a leaf: the current address. */
 	EXPECT_CONTAINS(r.out, "{\"line\": 10, \"cmd\": \"find_next\", \"ok\": "
-			"true, \"va\": \"0x200000\"");
+			"true, \"len\": \"0x200000\", \"va\": \"0x200000\"");
 	EXPECT_CONTAINS(r.out, "{\"line\": 13, \"cmd\": \"find_next\", \"ok\": "
-			"true, \"va\": null, \"cursor\": \"0x3000\"}");
+			"true, \"len\": \"0x2000\", \"va\": null, "
+			"\"cursor\": \"0x3000\"}");
 	run_free(&r);
 	run(SETUP "cursor 4k 2m\nfind_next 8k\nend\n", false, &r);
 	EXPECT_CONTAINS(r.out, "find_next    none, cursor at 0x3000\n");
@@ -116,9 +118,11 @@ DEFINE_TEST(exec_unmap_splits_huge)
 	run(SETUP "cursor 2m+4k 4m\nunmap 8k\nend\ncursor 0 4m\nunmap 4k\n"
 	    "end\ndump\ncheck\nstats\n", true, &r);
 	EXPECT_U64(r.failed, 0);
-	EXPECT_CONTAINS(r.out, "\"cmd\": \"unmap\", \"ok\": true, \"count\": 2, "
+	EXPECT_CONTAINS(r.out, "\"cmd\": \"unmap\", \"ok\": true, \"len\": \"0x2000\", "
+			"\"count\": 2, "
 			"\"cursor\": \"0x203000\"}");
-	EXPECT_CONTAINS(r.out, "\"cmd\": \"unmap\", \"ok\": true, \"count\": 1, "
+	EXPECT_CONTAINS(r.out, "\"cmd\": \"unmap\", \"ok\": true, \"len\": \"0x1000\", "
+			"\"count\": 1, "
 			"\"cursor\": \"0x1000\"}");
 	/* 512 - 2 pieces of the split leaf are left, 4k each. */
 	EXPECT_CONTAINS(r.out, "{\"start\": \"0x200000\", \"end\": \"0x201000\", "
@@ -143,16 +147,16 @@ DEFINE_TEST(exec_protect_next)
 	    "cursor 4k 2m\nprotect_next 8k -w\nend\n", true, &r);
 	EXPECT_U64(r.failed, 1);	/* line 11 */
 	EXPECT_CONTAINS(r.out, "{\"line\": 9, \"cmd\": \"protect_next\", \"ok\": "
-			"true, \"start\": \"0x0\", \"end\": \"0x1000\", "
+			"true, \"len\": \"0x400000\", \"start\": \"0x0\", \"end\": \"0x1000\", "
 			"\"cursor\": \"0x1000\"}");
 	EXPECT_CONTAINS(r.out, "{\"line\": 10, \"cmd\": \"protect_next\", \"ok\": "
-			"true, \"start\": \"0x200000\", \"end\": \"0x400000\"");
+			"true, \"len\": \"0x3ff000\", \"start\": \"0x200000\", \"end\": \"0x400000\"");
 	/* Cursor at the end: the remaining length 0 finds nothing. */
 	EXPECT_CONTAINS(r.out, "{\"line\": 11, \"cmd\": \"protect_next\", \"ok\": "
 			"false, \"errno\": \"ERANGE\"");
 	EXPECT_CONTAINS(r.out, "\"prop\": \"r:wb\"");
 	EXPECT_CONTAINS(r.out, "{\"line\": 16, \"cmd\": \"protect_next\", \"ok\": "
-			"true, \"start\": null, \"end\": null, \"cursor\": "
+			"true, \"len\": \"0x2000\", \"start\": null, \"end\": null, \"cursor\": "
 			"\"0x3000\"}");
 	run_free(&r);
 }
@@ -293,6 +297,20 @@ DEFINE_TEST(exec_expect_but_succeeded)
 	run(SETUP "write 0 \"x\" expect EFAULT\n", true, &r);
 	EXPECT_CONTAINS(r.out, "\"ok\": true, \"expect\": \"EFAULT\", \"pass\": "
 			"false");
+	run_free(&r);
+}
+
+DEFINE_TEST(exec_failed_op_echoes_input)
+{
+	struct run r;
+
+	run("cursor 0 4k\njump 8k\nunmap 3\nend\n", true, &r);
+	EXPECT_CONTAINS(r.out, "{\"line\": 2, \"cmd\": \"jump\", \"ok\": false, "
+			"\"errno\": \"ERANGE\", \"error\": \"Numerical result "
+			"out of range\", \"va\": \"0x2000\"}\n");
+	EXPECT_CONTAINS(r.out, "{\"line\": 3, \"cmd\": \"unmap\", \"ok\": false, "
+			"\"errno\": \"EINVAL\", \"error\": \"Invalid argument\", "
+			"\"len\": \"0x3\"}\n");
 	run_free(&r);
 }
 
@@ -1044,6 +1062,7 @@ void register_exec_tests(void)
 	TEST(exec_probe_chunk_fault_offset);
 	TEST(exec_write_readonly_expect);
 	TEST(exec_expect_but_succeeded);
+	TEST(exec_failed_op_echoes_input);
 	TEST(exec_expect_other_errno);
 	TEST(exec_failure_does_not_stop);
 	TEST(exec_dropped_frame_enoent);
