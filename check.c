@@ -26,13 +26,21 @@ static __printf(2, 3) void vmc_violation(struct vmc_checker *ck,
 	struct vmc_check_report *rep = ck->rep;
 	va_list args;
 
+	int need;
+
 	rep->violations++;
-	if (!rep->msg || rep->msg_used + 1 >= rep->msg_len)
+	if (!rep->msg || !rep->msg_len)
 		return;
 	va_start(args, fmt);
-	rep->msg_used += vscnprintf(rep->msg + rep->msg_used,
-				    rep->msg_len - rep->msg_used, fmt, args);
+	need = vsnprintf(rep->msg + rep->msg_used, rep->msg_len - rep->msg_used,
+			 fmt, args);
 	va_end(args);
+	if (rep->msg_used + need >= rep->msg_len) {
+		rep->truncated = true;
+		rep->msg_used = rep->msg_len - 1;
+	} else {
+		rep->msg_used += need;
+	}
 }
 
 /* Count one leaf holder of @frame. */
@@ -183,6 +191,7 @@ int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
 	rep->table_pages = 0;
 	rep->frames = 0;
 	rep->msg_used = 0;
+	rep->truncated = false;
 	if (rep->msg && rep->msg_len)
 		rep->msg[0] = '\0';
 	xa_init(&ck.holders);

@@ -206,6 +206,7 @@ EXPORT_SYMBOL_GPL(vmc_test_drop_spare);
 static void vmc_publish_child(struct vmc_node *parent, u64 *slot,
 			      struct vmc_node *child)
 {
+	/* Lock-free walkers must see the child zeroed and locked first. */
 	smp_store_release(slot, vmc_pte_encode_table(vmc_node_pa(child)));
 	parent->nr_children++;
 }
@@ -234,6 +235,7 @@ static struct vmc_node *vmc_find_guard(struct vmc_cursor *c, int *plevel)
 		    c->end - c->start == span)
 			break;
 		slot = &node->ptes[idx];
+		/* Pairs with vmc_publish_child(): see a child fully built. */
 		pte = smp_load_acquire(slot);
 		kind = vmc_pte_kind_of(pte, level);
 		if (kind == VMC_PTE_ABSENT && held != node) {
@@ -375,6 +377,8 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 	c->level = level;
 	c->path[level - 1] = guard;
 	vmc_dfs_lock(guard, vmc_node_base(start, level), start, end);
+	/* The cursor, not this function, holds the read lock (for sparse). */
+	__release(RCU);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vmc_cursor_create);
@@ -397,6 +401,7 @@ void vmc_cursor_destroy(struct vmc_cursor *c)
 	vmc_flusher_dispatch(&c->flusher);
 	vmc_dfs_unlock(guard, vmc_node_base(c->start, c->guard_level),
 		       c->start, c->end);
+	__acquire(RCU);		/* taken in vmc_cursor_create() */
 	rcu_read_unlock();
 	preempt_enable();
 	percpu_up_read(&c->space->quiesce);
@@ -911,7 +916,7 @@ int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 	vmc_descend(c, item->level);
 	slot = vmc_cur_slot(c);
 	old = xchg(slot, vmc_pte_encode_leaf(item->pa, item->level, item->prop,
-					     item->frame != NULL));
+					     !!item->frame));
 	if (!old) {
 		c->path[c->level - 1]->nr_children++;
 	} else {

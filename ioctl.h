@@ -137,7 +137,7 @@ struct vmc_info {
  * @size: sizeof(struct vmc_frame_alloc)
  * @flags: must be 0
  * @order: VMC_FRAME_4K or VMC_FRAME_2M (EOPNOTSUPP otherwise)
- * @out_handle: the new frame's handle (never 0)
+ * @out_handle: the new frame's handle, from 1 up (never 0)
  * @out_paddr: physical address; 0 unless the caller has CAP_SYS_ADMIN
  *
  * The handle holds one reference on the frame; each leaf mapping any part
@@ -155,7 +155,8 @@ struct vmc_frame_alloc {
  * struct vmc_frame_drop - VMC_IOC_FRAME_DROP: drop a frame handle
  * @size: sizeof(struct vmc_frame_drop)
  * @flags: must be 0
- * @handle: handle from VMC_IOC_FRAME_ALLOC (ENOENT if unknown)
+ * @handle: handle from VMC_IOC_FRAME_ALLOC (ENOENT if unknown; handles
+ *	start at 1, so 0 always gives ENOENT)
  * @__reserved: must be 0
  *
  * Mappings of the frame stay valid: they hold their own references.
@@ -201,7 +202,18 @@ enum vmc_change {
  * @level: VMC_OP_MAP leaf level: 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB)
  * @change: VMC_OP_PROTECT_NEXT enum vmc_change
  *
- * Fields an op does not use must be 0 (EINVAL otherwise).
+ * Fields an op does not use must be 0 (EINVAL otherwise). A non-zero
+ * @flags, an unknown @code or @change, and property bits outside
+ * VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK give EOPNOTSUPP. A map whose
+ * @handle is unknown (or 0) gives ENOENT; @offset must be aligned to the
+ * leaf size (EINVAL) and the leaf must fit in the frame (ERANGE).
+ *
+ * The cursor ops follow vmcursor.h: query at the end of the range, a
+ * length past it, a jump outside it or a leaf that does not fit give
+ * ERANGE; a misaligned length, target or va give EINVAL; a level the CPU
+ * cannot map or an unsupported cache mode give EOPNOTSUPP; a reference
+ * count at its maximum gives EOVERFLOW; table-node allocation failure (or
+ * the max_table_pages cap) gives ENOMEM.
  */
 struct vmc_op {
 	__u32 code;
@@ -266,8 +278,10 @@ struct vmc_op_result {
  * @result_size: the caller's sizeof(struct vmc_op_result)
  * @out_nr_done: number of ops that ran
  *
- * Creating the cursor can fail as a whole (EINVAL, ERANGE, ENOMEM): then
- * no op runs. Otherwise each op that ran has its own result; a failing op
+ * Creating the cursor can fail as a whole, and then no op runs: ERANGE
+ * when start >= end or end is past the managed range (this covers kernel
+ * and non-canonical addresses), EINVAL when start or end is not 4 KiB
+ * aligned, ENOMEM. Otherwise each op that ran has its own result; a failing op
  * changes nothing and the following ops still run, unless
  * VMC_BATCH_STOP_ON_ERROR is set. The ioctl returns 0 when the cursor was
  * created, whatever the ops' results. Pending TLB flushes are dispatched
@@ -344,7 +358,8 @@ struct vmc_mapping {
  * @size: sizeof(struct vmc_dump)
  * @flags: must be 0
  * @start: first address to report (4 KiB aligned); pass the previous
- *	call's @out_next to continue
+ *	call's @out_next to continue. A leaf that contains @start is
+ *	reported whole, so its va may be below @start
  * @entries: user pointer to @max_entries struct vmc_mapping
  * @max_entries: capacity of @entries (1..VMC_MAX_DUMP_ENTRIES)
  * @entry_size: the caller's sizeof(struct vmc_mapping)
@@ -375,9 +390,13 @@ struct vmc_dump {
  * @out_mappings: leaves found
  * @out_table_pages: table pages reachable from the root (root included)
  * @out_frames: distinct frames mapped
+ * @out_msg_len: bytes of report text written to @msg, without the NUL
+ * @out_flags: VMC_CHECK_TRUNCATED if the report did not fit in @msg
  *
- * Waits for deferred frees to finish first, so that every frame's
- * reference count can be compared with its holders.
+ * Waits for every cursor of the space to finish and for deferred frees to
+ * complete first, so that every frame's reference count can be compared
+ * with its holders (its leaves and its handle). @msg is NUL-terminated;
+ * at most 64 KiB of it is used.
  */
 struct vmc_check {
 	__u32 size;
@@ -388,7 +407,11 @@ struct vmc_check {
 	__aligned_u64 out_mappings;
 	__aligned_u64 out_table_pages;
 	__aligned_u64 out_frames;
+	__u32 out_msg_len;
+	__u32 out_flags;
 };
+
+#define VMC_CHECK_TRUNCATED	(1u << 0)
 
 #define VMC_STATS_GLOBAL	(1u << 0)
 
@@ -406,7 +429,9 @@ struct vmc_check {
  * @out_unmapped: mappings removed by unmap
  * @out_protects: leaves changed by protect_next
  * @out_splits: huge leaves split
- * @out_table_pages: table pages currently allocated (root included)
+ * @out_table_pages: table pages currently allocated: the tree (root
+ *	included), up to 10 spare nodes kept for the next cursor, and nodes
+ *	waiting for a deferred free (VMC_IOC_CHECK counts the tree alone)
  * @out_frames: frames currently allocated
  * @out_activations: times the space was loaded into CR3
  */

@@ -138,15 +138,16 @@ extern atomic64_t vmc_frames_allocated;
 extern atomic_long_t vmc_global_table_pages;
 extern struct vmc_space_stats vmc_global_stats;
 
-static inline void __vmc_stat_add(atomic64_t *local, atomic64_t *global, s64 n)
+static inline void __vmc_stat_add(struct vmc_space *space, size_t offset,
+				  s64 n)
 {
-	atomic64_add(n, local);
-	atomic64_add(n, global);
+	atomic64_add(n, (atomic64_t *)((char *)&space->stats + offset));
+	atomic64_add(n, (atomic64_t *)((char *)&vmc_global_stats + offset));
 }
 
-/* Count in the space and module-wide; @n is evaluated once. */
+/* Count in the space and module-wide; every argument is used once. */
 #define vmc_stat_add(space, field, n) \
-	__vmc_stat_add(&(space)->stats.field, &vmc_global_stats.field, (n))
+	__vmc_stat_add(space, offsetof(struct vmc_space_stats, field), n)
 
 /* Test hooks; compiled in only for KUnit-capable kernels. */
 #if IS_ENABLED(CONFIG_KUNIT)

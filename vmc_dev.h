@@ -22,7 +22,7 @@
 struct vmc_file {
 	struct vmc_space *space;
 	struct xarray frames;
-	struct mutex frames_mutex;
+	struct mutex frames_mutex;	/* handle changes vs. the checker */
 };
 
 long vmc_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -540,10 +540,10 @@ static u32 vmc_dump_collect(struct vmc_cursor *c, struct vmc_mapping *out,
 	while (n < max && vmc_cursor_find_next(c, end - c->va, &found) > 0) {
 		vmc_cursor_peek(c, &q);
 		vmc_dump_entry(&out[n++], &q, admin);
+		*next = min(q.end, end);
 		if (q.end >= end)
 			break;
 		vmc_cursor_jump(c, q.end);
-		*next = q.end;
 	}
 	if (n < max)
 		*next = end;
@@ -626,6 +626,8 @@ static int vmc_cmd_check(struct vmc_file *vf, void *p)
 	cmd->out_mappings = rep.mappings;
 	cmd->out_table_pages = rep.table_pages;
 	cmd->out_frames = rep.frames;
+	cmd->out_msg_len = rep.msg_used;
+	cmd->out_flags = rep.truncated ? VMC_CHECK_TRUNCATED : 0;
 	return err;
 }
 
@@ -649,8 +651,8 @@ struct vmc_ioctl_op {
 	int (*execute)(struct vmc_file *vf, void *cmd);
 };
 
-#define VMC_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
-	[_IOC_NR(_ioctl) - VMC_CMD_BASE] = {				\
+#define VMC_IOCTL_OP(_cmd, _ioctl, _fn, _struct, _last)		\
+	[(_cmd) - VMC_CMD_BASE] = {					\
 		.size = sizeof(_struct),				\
 		.min_size = offsetofend(_struct, _last),		\
 		.ioctl_num = _ioctl,					\
@@ -658,17 +660,17 @@ struct vmc_ioctl_op {
 	}
 
 static const struct vmc_ioctl_op vmc_ioctl_ops[] = {
-	VMC_IOCTL_OP(VMC_IOC_INFO, vmc_cmd_info, struct vmc_info, flags),
-	VMC_IOCTL_OP(VMC_IOC_FRAME_ALLOC, vmc_cmd_frame_alloc,
+	VMC_IOCTL_OP(VMC_CMD_INFO, VMC_IOC_INFO, vmc_cmd_info, struct vmc_info, flags),
+	VMC_IOCTL_OP(VMC_CMD_FRAME_ALLOC, VMC_IOC_FRAME_ALLOC, vmc_cmd_frame_alloc,
 		     struct vmc_frame_alloc, order),
-	VMC_IOCTL_OP(VMC_IOC_FRAME_DROP, vmc_cmd_frame_drop,
+	VMC_IOCTL_OP(VMC_CMD_FRAME_DROP, VMC_IOC_FRAME_DROP, vmc_cmd_frame_drop,
 		     struct vmc_frame_drop, handle),
-	VMC_IOCTL_OP(VMC_IOC_BATCH, vmc_cmd_batch, struct vmc_batch,
+	VMC_IOCTL_OP(VMC_CMD_BATCH, VMC_IOC_BATCH, vmc_cmd_batch, struct vmc_batch,
 		     result_size),
-	VMC_IOCTL_OP(VMC_IOC_PROBE, vmc_cmd_probe, struct vmc_probe, buf),
-	VMC_IOCTL_OP(VMC_IOC_DUMP, vmc_cmd_dump, struct vmc_dump, entry_size),
-	VMC_IOCTL_OP(VMC_IOC_CHECK, vmc_cmd_check, struct vmc_check, msg_len),
-	VMC_IOCTL_OP(VMC_IOC_STATS, vmc_cmd_stats, struct vmc_stats, flags),
+	VMC_IOCTL_OP(VMC_CMD_PROBE, VMC_IOC_PROBE, vmc_cmd_probe, struct vmc_probe, buf),
+	VMC_IOCTL_OP(VMC_CMD_DUMP, VMC_IOC_DUMP, vmc_cmd_dump, struct vmc_dump, entry_size),
+	VMC_IOCTL_OP(VMC_CMD_CHECK, VMC_IOC_CHECK, vmc_cmd_check, struct vmc_check, msg_len),
+	VMC_IOCTL_OP(VMC_CMD_STATS, VMC_IOC_STATS, vmc_cmd_stats, struct vmc_stats, flags),
 };
 
 /**

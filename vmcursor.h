@@ -9,6 +9,7 @@
 #define _VMCURSOR_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/kref.h>
 #include <linux/cpumask.h>
 #include <linux/atomic.h>
@@ -22,14 +23,14 @@
 #define VMC_MAX_LEAF_LEVEL	3
 #define VMC_PTES_PER_NODE	512
 #define VMC_PAGE_SHIFT		12
-#define VMC_PAGE_SIZE		(1ULL << VMC_PAGE_SHIFT)
+#define VMC_PAGE_SIZE		BIT_ULL(VMC_PAGE_SHIFT)
 
 /*
  * Privileged property bits, above the uapi ones (ioctl.h VMC_PROP_*). The
  * ioctl interface always sets VMC_PRIV_USER and never VMC_PRIV_GLOBAL.
  */
-#define VMC_PRIV_USER		(1u << 16)
-#define VMC_PRIV_GLOBAL		(1u << 17)
+#define VMC_PRIV_USER		BIT(16)
+#define VMC_PRIV_GLOBAL		BIT(17)
 #define VMC_PROP_VALID_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK | \
 				 VMC_PRIV_USER | VMC_PRIV_GLOBAL)
 
@@ -158,7 +159,7 @@ struct vmc_space {
 	atomic_long_t frame_pages;
 	long max_frame_pages;
 	atomic_long_t nr_frames;
-	spinlock_t spare_lock;
+	spinlock_t spare_lock;		/* protects spare, nr_spare */
 	struct vmc_node *spare;
 	unsigned int nr_spare;
 	atomic_t pending_frees;
@@ -356,6 +357,7 @@ void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out);
  * @msg: optional text buffer for the first violations (may be NULL)
  * @msg_len: size of @msg
  * @msg_used: bytes written to @msg
+ * @truncated: some of the report did not fit in @msg
  */
 struct vmc_check_report {
 	u64 violations;
@@ -365,6 +367,7 @@ struct vmc_check_report {
 	char *msg;
 	size_t msg_len;
 	size_t msg_used;
+	bool truncated;
 };
 
 struct xarray;

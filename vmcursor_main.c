@@ -28,7 +28,7 @@ MODULE_PARM_DESC(max_frame_pages,
 
 static long vmc_cap(unsigned long param, unsigned int ram_shift)
 {
-	return param ? (long)min(param, (unsigned long)LONG_MAX) :
+	return param ? (long)min_t(unsigned long, param, LONG_MAX) :
 		       (long)(totalram_pages() >> ram_shift);
 }
 

@@ -50,21 +50,22 @@ static void err_populate(struct kunit *test, struct vmc_frame **big,
 /* Run @expr in a cursor at @va; check errno, unchanged tree and va. */
 #define ERR_EXPECT(test, start, end, va, err, expr)			\
 	do {								\
-		struct vmc_cursor *c = vt_cursor(test, start, end);	\
-		u64 __before, __after, __va;				\
+		struct kunit *__t = (test);				\
+		u64 __at = (va), __before, __after, __va;		\
+		struct vmc_cursor *c = vt_cursor(__t, start, end);	\
 		int __ret;						\
 									\
-		KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, va), 0);	\
-		__before = vt_fingerprint(test);			\
+		KUNIT_EXPECT_EQ(__t, vmc_cursor_jump(c, __at), 0);	\
+		__before = vt_fingerprint(__t);				\
 		__ret = (expr);						\
 		WRITE_ONCE(vmc_test_fail_node_alloc, 0);		\
 		__va = vmc_cursor_virt_addr(c);				\
-		__after = vt_fingerprint(test);				\
+		__after = vt_fingerprint(__t);				\
 		vmc_cursor_destroy(c);					\
-		KUNIT_EXPECT_EQ_MSG(test, __ret, err, "%s", #expr);	\
-		KUNIT_EXPECT_EQ_MSG(test, __before, __after,		\
+		KUNIT_EXPECT_EQ_MSG(__t, __ret, err, "%s", #expr);	\
+		KUNIT_EXPECT_EQ_MSG(__t, __before, __after,		\
 				    "%s changed the tree", #expr);	\
-		KUNIT_EXPECT_EQ_MSG(test, __va, (u64)(va),		\
+		KUNIT_EXPECT_EQ_MSG(__t, __va, __at,			\
 				    "%s moved the cursor", #expr);	\
 	} while (0)
 

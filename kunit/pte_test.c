@@ -24,25 +24,34 @@ static void pte_zero_is_absent(struct kunit *test)
 				VMC_PTE_ABSENT);
 }
 
+/* Every level x flag subset x cache mode x USER/GLOBAL x tracked. */
+#define PTE_COMBOS	(VMC_MAX_LEAF_LEVEL * (VMC_PROP_FLAGS_MASK + 1) * \
+			 VMC_NR_CACHE_MODES * 4 * 2)
+
 static void pte_leaf_roundtrip(struct kunit *test)
 {
 	u64 pa = pte_test_pa();
-	unsigned int flags, cache, priv, tracked, n = 0;
 	struct vmc_pte_info info;
-	int level;
+	unsigned int i, n = 0;
 
-	for (level = 1; level <= VMC_MAX_LEAF_LEVEL; level++)
-	for (flags = 0; flags <= VMC_PROP_FLAGS_MASK; flags++)
-	for (cache = 0; cache < VMC_NR_CACHE_MODES; cache++)
-	for (priv = 0; priv < 4; priv++)
-	for (tracked = 0; tracked < 2; tracked++) {
-		u32 prop = VMC_PROP_MAKE(flags, cache) |
-			   (priv & 1 ? VMC_PRIV_USER : 0) |
-			   (priv & 2 ? VMC_PRIV_GLOBAL : 0);
+	for (i = 0; i < PTE_COMBOS; i++) {
+		unsigned int v = i, tracked = v % 2, priv, cache, flags;
+		int level;
+		u32 prop;
 		u64 pte;
 
+		v /= 2;
+		priv = v % 4;
+		v /= 4;
+		cache = v % VMC_NR_CACHE_MODES;
+		v /= VMC_NR_CACHE_MODES;
+		flags = v % (VMC_PROP_FLAGS_MASK + 1);
+		level = 1 + v / (VMC_PROP_FLAGS_MASK + 1);
 		if (!(vmc_cache_modes() & (1u << cache)))
 			continue;
+		prop = VMC_PROP_MAKE(flags, cache) |
+		       (priv & 1 ? VMC_PRIV_USER : 0) |
+		       (priv & 2 ? VMC_PRIV_GLOBAL : 0);
 		pte = vmc_pte_encode_leaf(pa, level, prop, tracked);
 		KUNIT_EXPECT_EQ(test, vmc_pte_decode(pte, level, &info),
 				VMC_PTE_LEAF);

@@ -222,6 +222,50 @@ bool vt_translate(struct vmc_space *space, u64 va, struct vt_walk *w)
 	}
 }
 
+/**
+ * vt_expect_mapped() - expect @va to translate to @pa with @prop
+ * @test: the test
+ * @va: address
+ * @pa: expected physical address
+ * @prop: expected property, A and D ignored
+ * @file: caller, for the failure message
+ * @line: caller, for the failure message
+ *
+ * Context: no other thread modifies the space.
+ */
+void vt_expect_mapped(struct kunit *test, u64 va, u64 pa, u32 prop,
+		      const char *file, int line)
+{
+	struct vt_walk w;
+
+	if (!vt_translate(vt_space(test), va, &w)) {
+		KUNIT_FAIL(test, "%s:%d: va %#llx unmapped", file, line, va);
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, w.pa, pa, "%s:%d: va %#llx", file, line, va);
+	KUNIT_EXPECT_EQ_MSG(test, w.prop & ~(VMC_PROP_A | VMC_PROP_D), prop,
+			    "%s:%d: va %#llx", file, line, va);
+}
+
+/**
+ * vt_expect_unmapped() - expect no translation for @va
+ * @test: the test
+ * @va: address
+ * @file: caller, for the failure message
+ * @line: caller, for the failure message
+ *
+ * Context: no other thread modifies the space.
+ */
+void vt_expect_unmapped(struct kunit *test, u64 va, const char *file,
+			int line)
+{
+	struct vt_walk w;
+
+	if (vt_translate(vt_space(test), va, &w))
+		KUNIT_FAIL(test, "%s:%d: va %#llx mapped to %#llx", file, line,
+			   va, w.pa);
+}
+
 static u64 vt_fnv(u64 h, u64 v)
 {
 	int i;

@@ -11,9 +11,9 @@
 #include <linux/xarray.h>
 #include "../pt.h"
 
-#define VT_4K	(4096ULL)
-#define VT_2M	(2ULL << 20)
-#define VT_1G	(1ULL << 30)
+#define VT_4K	BIT_ULL(12)
+#define VT_2M	BIT_ULL(21)
+#define VT_1G	BIT_ULL(30)
 
 /* A user read-write write-back property, as the ioctl layer builds it. */
 #define VT_R	(VMC_PROP_R | VMC_PRIV_USER)
@@ -70,28 +70,15 @@ void vt_check_structure(struct kunit *test);
 u64 vt_table_pages(struct kunit *test);
 u64 vt_max_user_1g(struct kunit *test);
 
-/* Assert that @va translates to @pa with @prop (A/D ignored). */
-#define VT_EXPECT_MAPPED(test, va, pa_, prop_)				\
-	do {								\
-		struct vt_walk __w;					\
-		bool __m = vt_translate(vt_space(test), (va), &__w);	\
-		KUNIT_EXPECT_TRUE_MSG(test, __m, "va %#llx unmapped",	\
-				      (u64)(va));			\
-		if (__m) {						\
-			KUNIT_EXPECT_EQ_MSG(test, __w.pa, (u64)(pa_),	\
-					    "va %#llx", (u64)(va));	\
-			KUNIT_EXPECT_EQ_MSG(test,			\
-				__w.prop & ~(VMC_PROP_A | VMC_PROP_D),	\
-				(u32)(prop_), "va %#llx", (u64)(va));	\
-		}							\
-	} while (0)
+void vt_expect_mapped(struct kunit *test, u64 va, u64 pa, u32 prop,
+		      const char *file, int line);
+void vt_expect_unmapped(struct kunit *test, u64 va, const char *file,
+			int line);
 
-#define VT_EXPECT_UNMAPPED(test, va)					\
-	do {								\
-		struct vt_walk __w;					\
-		KUNIT_EXPECT_FALSE_MSG(test,				\
-			vt_translate(vt_space(test), (va), &__w),	\
-			"va %#llx mapped", (u64)(va));			\
-	} while (0)
+/* Expect @va to translate to @pa with @prop (A and D ignored). */
+#define VT_EXPECT_MAPPED(test, va, pa, prop) \
+	vt_expect_mapped(test, va, pa, prop, __FILE__, __LINE__)
+#define VT_EXPECT_UNMAPPED(test, va) \
+	vt_expect_unmapped(test, va, __FILE__, __LINE__)
 
 #endif /* _VMCURSOR_KUNIT_TEST_H */

@@ -673,17 +673,22 @@ static int fake_dump(struct backend *be, struct vmc_dump *d)
 }
 
 /* Append to the check report, truncating (always NUL-terminated). */
-static void report(char *msg, size_t len, size_t *used, const char *line)
+/* As the kernel: append while it fits; returns false once truncated. */
+static bool report(char *msg, size_t len, size_t *used, const char *line)
 {
 	size_t n = strlen(line);
+	bool fits = true;
 
-	if (!msg || *used + 1 >= len)
-		return;
-	if (n > len - *used - 1)
+	if (!msg || !len)
+		return true;
+	if (n > len - *used - 1) {
 		n = len - *used - 1;
+		fits = false;
+	}
 	memcpy(msg + *used, line, n);
 	*used += n;
 	msg[*used] = '\0';
+	return fits;
 }
 
 static int fake_check(struct backend *be, struct vmc_check *a)
@@ -703,6 +708,7 @@ static int fake_check(struct backend *be, struct vmc_check *a)
 	if (msg && a->msg_len)
 		msg[0] = '\0';
 	a->out_violations = 0;
+	a->out_flags = 0;
 	for (i = 0; i < f->nframes; i++) {
 		if (!f->frames[i].mem)
 			continue;
@@ -716,16 +722,19 @@ static int fake_check(struct backend *be, struct vmc_check *a)
 		snprintf(line, sizeof(line), "frame %zu: refcount %llu, "
 			 "holders %llu\n", i, (unsigned long long)f->frames[i].refs,
 			 (unsigned long long)want);
-		report(msg, a->msg_len, &used, line);
+		if (!report(msg, a->msg_len, &used, line))
+			a->out_flags |= VMC_CHECK_TRUNCATED;
 	}
 	if (f->corrupt) {
 		a->out_violations++;
-		report(msg, a->msg_len, &used,
-		       "fake: injected violation \"x\"\n");
+		if (!report(msg, a->msg_len, &used,
+			    "fake: injected violation \"x\"\n"))
+			a->out_flags |= VMC_CHECK_TRUNCATED;
 	}
 	a->out_mappings = f->nleaves;
 	a->out_table_pages = 1;
 	a->out_frames = frames;
+	a->out_msg_len = used;
 	return 0;
 }
 

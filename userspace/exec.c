@@ -289,7 +289,6 @@ static void run_check(struct exec *x, struct result *r)
 	r->chk.msg = (uintptr_t)msg;
 	r->chk.msg_len = len;
 	r->err = x->be->ops->check(x->be, &r->chk);
-	/* The ABI has no length out: the report is NUL-terminated or full. */
 	r->report = msg ? xstrndup(msg, strnlen(msg, len)) : xstrndup("", 0);
 	free(msg);
 	r->chk.msg = 0;

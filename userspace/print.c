@@ -189,6 +189,8 @@ static void text_check(FILE *f, const struct result *r)
 			(int)(nl ? (size_t)(nl - line) : strlen(line)), line);
 		line = nl ? nl + 1 : line + strlen(line);
 	}
+	if (c->out_flags & VMC_CHECK_TRUNCATED)
+		fputs("        (report truncated)\n", f);
 }
 
 static void text_stats(FILE *f, const struct result *r)
@@ -656,6 +658,8 @@ static void json_outputs(struct json *j, const struct result *r)
 		json_kv_u64(j, "mappings", r->chk.out_mappings);
 		json_kv_u64(j, "table_pages", r->chk.out_table_pages);
 		json_kv_u64(j, "frames", r->chk.out_frames);
+		json_kv_bool(j, "truncated",
+			     r->chk.out_flags & VMC_CHECK_TRUNCATED);
 		if (r->report[0])
 			json_kv_string(j, "report", r->report);
 		break;

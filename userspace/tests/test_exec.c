@@ -531,7 +531,7 @@ DEFINE_TEST(exec_check_violation)
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"check\", \"ok\": false, "
 		   "\"errno\": null, \"error\": \"1 invariant violation\", "
 		   "\"violations\": 1, \"mappings\": 0, \"table_pages\": 1, "
-		   "\"frames\": 0, \"report\": \"fake: injected violation "
+		   "\"frames\": 0, \"truncated\": false, \"report\": \"fake: injected violation "
 		   "\\\"x\\\"\\n\"}\n");
 	EXPECT(!json_check_lines(r.out));
 	run_free(&r);
@@ -546,7 +546,7 @@ DEFINE_TEST(exec_check_report_truncated)
 
 	fake_corrupt(be);
 	run_script("check\n", &o, &r);
-	EXPECT_CONTAINS(r.out, "\"report\": \"fake: inj\"}");
+	EXPECT_CONTAINS(r.out, "\"truncated\": true, \"report\": \"fake: inj\"}");
 	run_free(&r);
 	be->ops->destroy(be);
 }
