@@ -399,6 +399,10 @@ void vmc_cursor_destroy(struct vmc_cursor *c)
 	struct vmc_node *guard = c->path[c->guard_level - 1];
 
 	vmc_flusher_dispatch(&c->flusher);
+	vmc_stat_add(c->space, maps, c->maps);
+	vmc_stat_add(c->space, unmapped, c->unmapped);
+	vmc_stat_add(c->space, protects, c->protects);
+	vmc_stat_add(c->space, splits, c->splits);
 	vmc_dfs_unlock(guard, vmc_node_base(c->start, c->guard_level),
 		       c->start, c->end);
 	__acquire(RCU);		/* taken in vmc_cursor_create() */
@@ -656,7 +660,7 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 	if (hw)
 		for (i = 0; i < VMC_PTES_PER_NODE; i++)
 			atomic64_or(hw, (atomic64_t *)&child->ptes[i]);
-	vmc_stat_add(c->space, splits, 1);
+	c->splits++;
 	return child;
 }
 
@@ -893,7 +897,7 @@ static int vmc_check_item(const struct vmc_cursor *c,
 int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 {
 	struct vmc_plan plan = {};
-	u64 size, old, *slot;
+	u64 size, old, new, *slot;
 	int err;
 
 	if (c->va >= c->end)
@@ -908,15 +912,23 @@ int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 	err = vmc_check_item(c, item);
 	if (err)
 		return err;
-	vmc_plan_descend(c, c->va, item->level, &plan);
+	/* At the target level already (the next slot of a run): no walk. */
+	if (c->level != item->level)
+		vmc_plan_descend(c, c->va, item->level, &plan);
 	err = vmc_plan_reserve(c, &plan, item->frame);
 	if (err)
 		return err;
 
 	vmc_descend(c, item->level);
 	slot = vmc_cur_slot(c);
-	old = xchg(slot, vmc_pte_encode_leaf(item->pa, item->level, item->prop,
-					     !!item->frame));
+	new = vmc_pte_encode_leaf(item->pa, item->level, item->prop,
+				  !!item->frame);
+	/* The MMU never writes an absent entry: a plain store suffices. */
+	old = vmc_pte_read(slot);
+	if (old)
+		old = xchg(slot, new);
+	else
+		WRITE_ONCE(*slot, new);
 	if (!old) {
 		c->path[c->level - 1]->nr_children++;
 	} else {
@@ -924,7 +936,7 @@ int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 		vmc_retire(c, old, c->level, c->va);
 		vmc_flusher_dispatch(&c->flusher);
 	}
-	vmc_stat_add(c->space, maps, 1);
+	c->maps++;
 	vmc_move_forward(c);
 	return 0;
 }
@@ -966,6 +978,7 @@ static u64 vmc_take_next(struct vmc_cursor *c, u64 fend, int *plevel, u64 *pva)
 		}
 		continue;
 take:
+		/* Atomic, as the MMU may be setting A/D in this entry. */
 		pte = xchg(slot, 0);
 		c->path[c->level - 1]->nr_children--;
 		*plevel = c->level;
@@ -1018,7 +1031,7 @@ int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count)
 	while ((old = vmc_take_next(c, fend, &level, &start)))
 		removed += vmc_retire(c, old, level, start);
 	vmc_flusher_dispatch(&c->flusher);
-	vmc_stat_add(c->space, unmapped, removed);
+	c->unmapped += removed;
 	*count = removed;
 	return 0;
 }
@@ -1121,7 +1134,7 @@ int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 			continue;
 		}
 		if (vmc_protect_leaf(slot, c->level, op))
-			vmc_stat_add(c->space, protects, 1);
+			c->protects++;
 		*pstart = start;
 		*pend = start + vmc_page_size(c->level);
 		vmc_move_forward(c);

@@ -247,6 +247,11 @@ struct vmc_flusher {
  *	guard_level; other slots are NULL
  * @pool: preallocated table nodes, so no allocation sleeps under the locks
  * @nr_pool: nodes in @pool
+ * @maps: leaves written, counted locally and added to the space's
+ *	statistics when the cursor is destroyed (no shared atomic per page)
+ * @unmapped: mappings removed, likewise
+ * @protects: leaves changed, likewise
+ * @splits: huge leaves split, likewise
  * @flusher: the TLB flusher
  */
 struct vmc_cursor {
@@ -259,6 +264,10 @@ struct vmc_cursor {
 	struct vmc_node *path[VMC_MAX_LEVELS];
 	struct vmc_node *pool;
 	unsigned int nr_pool;
+	u64 maps;
+	u64 unmapped;
+	u64 protects;
+	u64 splits;
 	struct vmc_flusher flusher;
 };
 
