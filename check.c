@@ -123,6 +123,7 @@ static void vmc_check_node(struct vmc_checker *ck, struct vmc_node *node,
 	if (present != node->nr_children)
 		vmc_violation(ck, "%#llx: level-%d node has %u entries, nr_children %u\n",
 			      base, level, present, node->nr_children);
+	cond_resched();
 }
 
 /* Holders are packed as leaves | references held elsewhere << 32. */

@@ -50,6 +50,7 @@ static u64 vmc_node_base(u64 va, int level)
 
 static void vmc_push(struct vmc_cursor *c, struct vmc_node *child)
 {
+	c->steps++;
 	c->level--;
 	c->path[c->level - 1] = child;
 }
@@ -68,6 +69,7 @@ static void vmc_move_forward(struct vmc_cursor *c)
 {
 	u64 next = vmc_cur_start(c) + vmc_page_size(c->level);
 
+	c->steps++;
 	while (c->level < c->guard_level && vmc_pte_index(next, c->level) == 0)
 		vmc_pop(c);
 	c->va = next;
@@ -654,6 +656,7 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 						     level - 1, info.prop,
 						     info.tracked);
 	child->nr_children = VMC_PTES_PER_NODE;
+	c->steps += VMC_PTES_PER_NODE;
 	old = xchg(slot, vmc_pte_encode_table(vmc_node_pa(child)));
 	/* The MMU may have set A or D on the huge entry meanwhile. */
 	hw = (old ^ pte) & (VMC_PTE_A | VMC_PTE_D);
@@ -800,7 +803,7 @@ static void vmc_descend(struct vmc_cursor *c, int target)
 }
 
 /* Mark a detached subtree stray and unlock it; returns its leaf count. */
-static u64 vmc_detach(struct vmc_node *node)
+static u64 vmc_detach(struct vmc_node *node, u64 *steps)
 {
 	struct vmc_pte_info info;
 	u64 leaves = 0;
@@ -809,7 +812,7 @@ static u64 vmc_detach(struct vmc_node *node)
 	for (i = 0; i < VMC_PTES_PER_NODE; i++) {
 		switch (vmc_pte_decode(node->ptes[i], node->level, &info)) {
 		case VMC_PTE_TABLE:
-			leaves += vmc_detach(vmc_node_from_pa(info.pa));
+			leaves += vmc_detach(vmc_node_from_pa(info.pa), steps);
 			break;
 		case VMC_PTE_LEAF:
 			leaves++;
@@ -818,6 +821,7 @@ static u64 vmc_detach(struct vmc_node *node)
 			break;
 		}
 	}
+	*steps += VMC_PTES_PER_NODE;
 	node->stray = true;
 	vmc_node_unlock(node);
 	return leaves;
@@ -840,7 +844,7 @@ static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 		return 1;
 	case VMC_PTE_TABLE:
 		child = vmc_node_from_pa(info.pa);
-		leaves = vmc_detach(child);
+		leaves = vmc_detach(child, &c->steps);
 		vmc_flusher_retire_subtree(&c->flusher, va,
 					   va + vmc_page_size(level), child);
 		return leaves;

@@ -264,6 +264,7 @@ struct vmc_op_result {
 
 #define VMC_BATCH_STOP_ON_ERROR	(1u << 0)
 #define VMC_MAX_BATCH_OPS	4096u
+#define VMC_BATCH_MAX_STEPS	(1ull << 24)
 
 /**
  * struct vmc_batch - VMC_IOC_BATCH: one cursor lifetime over [start, end)
@@ -283,8 +284,11 @@ struct vmc_op_result {
  * and non-canonical addresses), EINVAL when start or end is not 4 KiB
  * aligned, ENOMEM. Otherwise each op that ran has its own result; a failing op
  * changes nothing and the following ops still run, unless
- * VMC_BATCH_STOP_ON_ERROR is set. The ioctl returns 0 when the cursor was
- * created, whatever the ops' results. Pending TLB flushes are dispatched
+ * VMC_BATCH_STOP_ON_ERROR is set. The cursor keeps preemption off for its
+ * whole life, so a batch also stops after the op during which it has
+ * visited more than VMC_BATCH_MAX_STEPS page-table entries: @out_nr_done
+ * then tells where to resume, in another batch. The ioctl returns 0 when
+ * the cursor was created, whatever the ops' results. Pending TLB flushes are dispatched
  * when the batch ends, and after every VMC_OP_PROTECT_NEXT's range is
  * queued for flushing.
  */

@@ -471,6 +471,9 @@ static int vmc_cmd_batch(struct vmc_file *vf, void *p)
 		done++;
 		if (r->error && (cmd->flags & VMC_BATCH_STOP_ON_ERROR))
 			break;
+		/* Bound the time spent with preemption off. */
+		if (c->steps > VMC_BATCH_MAX_STEPS)
+			break;
 	}
 	vmc_cursor_destroy(c);
 	cmd->out_nr_done = done;

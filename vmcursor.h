@@ -252,6 +252,8 @@ struct vmc_flusher {
  * @unmapped: mappings removed, likewise
  * @protects: leaves changed, likewise
  * @splits: huge leaves split, likewise
+ * @steps: entries visited or written so far: a measure of how long the
+ *	cursor has kept preemption off, which callers may bound
  * @flusher: the TLB flusher
  */
 struct vmc_cursor {
@@ -268,6 +270,7 @@ struct vmc_cursor {
 	u64 unmapped;
 	u64 protects;
 	u64 splits;
+	u64 steps;
 	struct vmc_flusher flusher;
 };
 
