@@ -6,7 +6,7 @@
 
 VMC_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VMC_BUILD=$VMC_ROOT/build
-VMC_CACHE=${VMCURSOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmcursor}
+VMC_CACHE=${VMCURSOR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vmcursor}
 
 # Bump when the way the test kernel is built changes (not the fragments:
 # their content is hashed into the cache key already).
