@@ -295,7 +295,7 @@ static int conc_holder(void *arg)
 	complete(&p->a_ready);
 	if (p->a_err)
 		kthread_complete_and_exit(&p->a_done, 0);
-	p->a_saw_trying = conc_wait_flag(&p->b_trying, 2000);
+	p->a_saw_trying = conc_wait_flag(&p->b_trying, 10000);
 	/* Give B time to spin on A's locks, or to get its own cursor. */
 	if (p->overlap)
 		mdelay(100);

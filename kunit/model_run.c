@@ -569,6 +569,12 @@ static void vmr_gen_map(struct vmr *r, struct vmr_rec *rec, int level)
 static void vmr_gen_jump(struct vmr *r, struct vmr_rec *rec, u64 va)
 {
 	rec->kind = VMR_JUMP;
+	if (vmr_chance(r, 8)) {
+		/* Anywhere: far from the windows, big ranges are mostly absent. */
+		rec->arg = r->start + vmr_below(r, (r->end - r->start) / VMM_4K) *
+			   VMM_4K;
+		return;
+	}
 	if (vmr_chance(r, 90)) {
 		rec->arg = vmr_pick_in(r, r->start, r->end, VMM_4K, VMM_4K);
 		return;
@@ -940,6 +946,7 @@ static void vmr_prepare_ovf(struct vmr *r, struct vmr_rec *rec)
 {
 	const struct vmm_map *p = NULL;
 	struct vmc_frame *frame = NULL;
+	bool below = vmr_chance(r, 50);	/* drawn always: replayable seeds */
 	u64 a, b, need = 0;
 	int err;
 
@@ -964,7 +971,7 @@ static void vmr_prepare_ovf(struct vmr *r, struct vmr_rec *rec)
 	r->ovf_session = false;
 	r->ovf_sessions++;
 	r->ovf_frame = frame;
-	r->ovf_room = vmr_chance(r, 50) ? need - 1 : need + 1;
+	r->ovf_room = below ? need - 1 : need + 1;
 	r->ovf_saved = vmc_frame_refcount(frame);
 	r->ovf_set = VMC_REF_MAX - r->ovf_room;
 	vmc_test_set_frame_ref(frame, r->ovf_set);
