@@ -8,7 +8,7 @@
 # headers (decided in scripts/build-module).
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d)
 
-.PHONY: all deps module tool run check kunit style test-kernel clean clean-cache help
+.PHONY: all deps module tool run check kunit style test-kernel bench clean clean-cache help
 
 all: module tool
 
@@ -18,6 +18,7 @@ help:
 	@echo "make check      run every test; ends with 'N passed, N failed[, N skipped]'"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
+	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
 	@echo "make test-kernel  build the KUnit/debug test kernel (cached in ~/.cache/vmcursor)"
 	@echo "make clean      remove build outputs (not the cached test kernel: clean-cache)"
 
@@ -45,6 +46,9 @@ style: deps
 
 test-kernel: deps
 	@scripts/build-test-kernel >/dev/null
+
+bench: deps
+	@scripts/bench $(BENCH_ARGS)
 
 # Also removes what a direct `make -C $KDIR M=$PWD` leaves in the tree.
 clean:

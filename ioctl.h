@@ -456,6 +456,163 @@ struct vmc_stats {
 	__aligned_u64 out_activations;
 };
 
+/* Experiments of VMC_IOC_BENCH (struct vmc_bench.experiment). */
+enum vmc_bench_exp {
+	VMC_BENCH_FLOOR = 1,	/* N 8-byte stores into preallocated tables */
+	VMC_BENCH_CURSOR,	/* map, protect_next -w, unmap; not loaded */
+	VMC_BENCH_WINDOW,	/* protect -w + flush, unmap: space loaded */
+	VMC_BENCH_LINUX,	/* vmap, vm_map_ram, vmap_pfn (4 KiB only) */
+	VMC_BENCH_SCALING,	/* @threads kthreads, one region each */
+	VMC_BENCH_CURVE,	/* unmap of k = 1..N pages, space loaded */
+	VMC_BENCH_PROFILE,	/* CURSOR once, with a sampled profile */
+	VMC_BENCH_LAST,
+};
+
+/* What one result measured (struct vmc_bench_result.op). */
+enum vmc_bench_op {
+	VMC_BOP_STORE = 1,	/* N stores (the floor) */
+	VMC_BOP_STORE_ALLOC,	/* the same, tables allocated and zeroed */
+	VMC_BOP_MAP,		/* N maps */
+	VMC_BOP_PROTECT,	/* protect_next -w over N, then the flush */
+	VMC_BOP_UNMAP,		/* one unmap of all N, with its flush */
+	VMC_BOP_UNMAP1,		/* N unmaps of one page each */
+	VMC_BOP_DRAIN,		/* waiting for the deferred frees of UNMAP */
+	VMC_BOP_VMAP,		/* vmap() of N pages */
+	VMC_BOP_VUNMAP,		/* vunmap() of them */
+	VMC_BOP_VM_MAP_RAM,	/* vm_map_ram() of N pages */
+	VMC_BOP_VM_UNMAP_RAM,	/* vm_unmap_ram() of them */
+	VMC_BOP_VMAP_PFN,	/* vmap_pfn(): apply_to_page_range on init_mm */
+	VMC_BOP_VUNMAP_PFN,	/* vunmap() of that */
+	VMC_BOP_REFILL,		/* CURVE: touching 64 other pages afterwards */
+	VMC_BOP_LAST,
+};
+
+/* struct vmc_bench.flags */
+#define VMC_BENCH_SEPARATE	(1u << 0)	/* SCALING: 512 GiB apart */
+
+/* struct vmc_bench_result.flags */
+#define VMC_BRES_WINDOW		(1u << 0)	/* the space was loaded */
+#define VMC_BRES_SEPARATE	(1u << 1)	/* regions 512 GiB apart */
+
+#define VMC_BENCH_MAX_PAGES	262144u
+#define VMC_BENCH_MAX_REPS	101u
+#define VMC_BENCH_MAX_CURVE	256u
+#define VMC_BENCH_MAX_THREADS	2u
+#define VMC_BENCH_MAX_MSG	(64u * 1024)
+
+/**
+ * struct vmc_bench_result - one measurement of VMC_IOC_BENCH
+ * @op: enum vmc_bench_op
+ * @flags: VMC_BRES_* bits
+ * @nr_pages: pages the operation covers in one repetition (for CURVE,
+ *	k; for REFILL, the pages touched)
+ * @page_shift: 12 or 21
+ * @reps: repetitions timed
+ * @threads: threads working at once (SCALING), else 1
+ * @cursors: cursors (or activation windows) per repetition and thread
+ * @ns_min: fastest repetition, in ns for all @nr_pages (per thread)
+ * @ns_q1: first quartile (nearest rank)
+ * @ns_median: median
+ * @ns_q3: third quartile
+ * @ns_max: slowest repetition
+ * @invlpg: INVLPGs the operation executed, per repetition
+ * @full_flushes: full flushes of the space, per repetition
+ * @ipis: flush IPIs sent, per repetition
+ * @table_pages: table pages of the space after the map, root included
+ *	(it takes 2 pages); 0 if not applicable
+ * @table_pages_min: the fewest table pages the mapped layout can have
+ *	(one page for the root)
+ * @create_ns_max: the longest vmc_cursor_create() of the last repetition
+ *	(of any thread): with two threads, it includes waiting for the
+ *	other thread's node locks; 0 where no cursor is created
+ * @__reserved: 0
+ *
+ * The counters come from vmc_stats of the benchmark's own space, taken
+ * around the last repetition. Timing uses ktime_get_ns().
+ */
+struct vmc_bench_result {
+	__u32 op;
+	__u32 flags;
+	__aligned_u64 nr_pages;
+	__u32 page_shift;
+	__u32 reps;
+	__u32 threads;
+	__u32 cursors;
+	__aligned_u64 ns_min;
+	__aligned_u64 ns_q1;
+	__aligned_u64 ns_median;
+	__aligned_u64 ns_q3;
+	__aligned_u64 ns_max;
+	__aligned_u64 invlpg;
+	__aligned_u64 full_flushes;
+	__aligned_u64 ipis;
+	__aligned_u64 table_pages;
+	__aligned_u64 table_pages_min;
+	__aligned_u64 create_ns_max;
+	__aligned_u64 __reserved;
+};
+
+/**
+ * struct vmc_bench - VMC_IOC_BENCH: run one in-kernel benchmark
+ * @size: sizeof(struct vmc_bench)
+ * @flags: VMC_BENCH_SEPARATE (SCALING only), else 0
+ * @experiment: enum vmc_bench_exp
+ * @page_shift: leaf size: 12 (4 KiB) or 21 (2 MiB; not for LINUX)
+ * @nr_pages: N, 1..VMC_BENCH_MAX_PAGES; for CURVE the largest k,
+ *	1..VMC_BENCH_MAX_CURVE; for SCALING the pages per thread
+ * @reps: repetitions, 1..VMC_BENCH_MAX_REPS (PROFILE: 1)
+ * @chunk: pages per cursor (and per activation window): long runs are
+ *	split so that no cursor keeps preemption off for long; 0 for all
+ *	@nr_pages in one cursor
+ * @threads: SCALING: 1..VMC_BENCH_MAX_THREADS, at most the online CPUs;
+ *	0 or 1 for the other experiments
+ * @results: user pointer to @max_results struct vmc_bench_result
+ * @max_results: capacity of @results
+ * @result_size: the caller's sizeof(struct vmc_bench_result)
+ * @msg: user pointer to a text buffer (PROFILE's report; may be 0)
+ * @msg_len: size of @msg in bytes (at most VMC_BENCH_MAX_MSG is used)
+ * @out_nr_results: results written (or needed, on ENOSPC)
+ * @out_msg_len: bytes of text written to @msg, without the NUL
+ * @out_ns: wall time of the whole command
+ * @out_frame_meta: bytes of metadata per data frame (struct vmc_frame)
+ * @out_node_meta: bytes of metadata per table page (struct vmc_node)
+ * @__reserved: must be 0
+ *
+ * Requires CAP_SYS_ADMIN (EPERM): it allocates up to ~1 GiB of table
+ * pages and frames and keeps preemption off for long stretches. The
+ * benchmark builds its own address spaces and frames (frames are reused:
+ * many leaves map one frame, each holding a reference) and frees them
+ * before returning; the caller's space is not touched. Results are
+ * figures, never pass/fail verdicts. Errors: EPERM; EOPNOTSUPP for an
+ * unknown experiment, flag or page size; EINVAL for zero @nr_pages or
+ * @reps, too many @threads or CPUs offline, a non-zero __reserved;
+ * E2BIG for @nr_pages or @reps above their maximum; ENOSPC when
+ * @max_results is too small (@out_nr_results says how many are needed);
+ * EINTR when a fatal signal arrived (checked between repetitions);
+ * ENOMEM; EFAULT.
+ */
+struct vmc_bench {
+	__u32 size;
+	__u32 flags;
+	__u32 experiment;
+	__u32 page_shift;
+	__aligned_u64 nr_pages;
+	__u32 reps;
+	__u32 chunk;
+	__u32 threads;
+	__u32 max_results;
+	__aligned_u64 results;
+	__u32 result_size;
+	__u32 msg_len;
+	__aligned_u64 msg;
+	__u32 out_nr_results;
+	__u32 out_msg_len;
+	__aligned_u64 out_ns;
+	__u32 out_frame_meta;
+	__u32 out_node_meta;
+	__aligned_u64 __reserved[2];
+};
+
 #define VMC_IOC_INFO		_IO(VMC_IOCTL_TYPE, VMC_CMD_INFO)
 #define VMC_IOC_FRAME_ALLOC	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_ALLOC)
 #define VMC_IOC_FRAME_DROP	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_DROP)

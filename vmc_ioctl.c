@@ -20,6 +20,7 @@
 #include <asm/memtype.h>
 #include "pt.h"
 #include "vmc_dev.h"
+#include "bench.h"
 
 #define VMC_UAPI_PROP_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK)
 #define VMC_MAX_CHECK_MSG	(64 * 1024)
@@ -33,6 +34,7 @@ union vmc_ucmd_buffer {
 	struct vmc_dump dump;
 	struct vmc_check check;
 	struct vmc_stats stats;
+	struct vmc_bench bench;
 };
 
 static bool vmc_admin(void)
@@ -674,6 +676,7 @@ static const struct vmc_ioctl_op vmc_ioctl_ops[] = {
 	VMC_IOCTL_OP(VMC_CMD_DUMP, VMC_IOC_DUMP, vmc_cmd_dump, struct vmc_dump, entry_size),
 	VMC_IOCTL_OP(VMC_CMD_CHECK, VMC_IOC_CHECK, vmc_cmd_check, struct vmc_check, msg_len),
 	VMC_IOCTL_OP(VMC_CMD_STATS, VMC_IOC_STATS, vmc_cmd_stats, struct vmc_stats, flags),
+	VMC_IOCTL_OP(VMC_CMD_BENCH, VMC_IOC_BENCH, vmc_cmd_bench, struct vmc_bench, result_size),
 };
 
 /**

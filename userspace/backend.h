@@ -32,6 +32,8 @@ struct backend_ops {
 	int (*stats)(struct backend *be, struct vmc_stats *arg);
 	/* Closes the address space and frees @be. */
 	void (*destroy)(struct backend *be);
+	/* VMC_IOC_BENCH (after destroy: older initializers stay valid). */
+	int (*bench)(struct backend *be, struct vmc_bench *arg);
 };
 
 struct backend {

@@ -72,6 +72,11 @@ static int dev_stats(struct backend *be, struct vmc_stats *a)
 	return dev_ioctl(be, VMC_IOC_STATS, a);
 }
 
+static int dev_bench(struct backend *be, struct vmc_bench *a)
+{
+	return dev_ioctl(be, VMC_IOC_BENCH, a);
+}
+
 static void dev_destroy(struct backend *be)
 {
 	/* close() tears the space down; nothing useful to do on error. */
@@ -88,6 +93,7 @@ static const struct backend_ops dev_ops = {
 	.dump = dev_dump,
 	.check = dev_check,
 	.stats = dev_stats,
+	.bench = dev_bench,
 	.destroy = dev_destroy,
 };
 

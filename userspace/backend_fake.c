@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "bench_tool.h"
 #include "util.h"
 
 #define FAKE_PAGE	4096ULL
@@ -762,6 +763,14 @@ static int fake_stats(struct backend *be, struct vmc_stats *s)
 	return 0;
 }
 
+/* Synthetic figures (bench.c), so the tests can run "bench" end to end. */
+static int fake_bench(struct backend *be, struct vmc_bench *a)
+{
+	int err = enter(to_fake(be), VMC_CMD_BENCH);
+
+	return err ? err : bench_fake_ioctl(a);
+}
+
 static void fake_destroy(struct backend *be)
 {
 	struct fake *f = to_fake(be);
@@ -784,6 +793,7 @@ static const struct backend_ops fake_ops = {
 	.dump = fake_dump,
 	.check = fake_check,
 	.stats = fake_stats,
+	.bench = fake_bench,
 	.destroy = fake_destroy,
 };
 

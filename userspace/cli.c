@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "bench_tool.h"
 #include "cli.h"
 #include "exec.h"
 #include "json.h"
@@ -36,6 +37,8 @@ struct command {
 	const char *summary;
 	/* argv[0] is the command name; returns the exit status. */
 	int (*fn)(struct cli *c, int argc, char **argv);
+	/* Parses the options after its name itself (global ones too). */
+	bool own_options;
 };
 
 static void usage_hint(struct cli *c)
@@ -252,11 +255,32 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 
 static int cmd_bench(struct cli *c, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("vmcursor: bench: not implemented yet (see the performance "
-	      "issue)\n", c->err);
-	return EXIT_USAGE;
+	struct bench_report r = { 0 };
+	struct bench_opts o;
+	struct vmc_info info;
+	struct backend *be;
+	int ret;
+
+	bench_default_opts(&o);
+	ret = bench_parse_args(argc, argv, &o, c->err);
+	if (ret)
+		return ret;
+	c->json |= o.json;
+	c->fake |= o.fake;
+	if (o.device)
+		c->device = o.device;
+	ret = open_space(c, &be, &info);
+	if (ret)
+		return ret;
+	bench_run(be, &o, &r, c->err);
+	be->ops->destroy(be);
+	if (c->json)
+		bench_print_json(c->out, &r);
+	else
+		bench_print_text(c->out, &r);
+	ret = r.failures ? EXIT_FAILED : EXIT_OK;
+	bench_report_free(&r);
+	return ret;
 }
 
 static int cmd_help(struct cli *c, int argc, char **argv)
@@ -277,20 +301,22 @@ static int cmd_version(struct cli *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "run", "FILE|-", "run a script in a fresh address space", cmd_run },
-	{ "lint", "FILE|-", "parse a script without running it", cmd_lint },
-	{ "info", "", "show ABI version, features and limits", cmd_info },
-	{ "bench", "...", "reserved: performance measurements", cmd_bench },
-	{ "help", "", "show the full documentation", cmd_help },
-	{ "version", "", "show the version", cmd_version },
+	{ "run", "FILE|-", "run a script in a fresh address space", cmd_run, false },
+	{ "lint", "FILE|-", "parse a script without running it", cmd_lint, false },
+	{ "info", "", "show ABI version, features and limits", cmd_info, false },
+	{ "bench", "[OPTS]", "measure the cursor against Linux (root)",
+	  cmd_bench, true },
+	{ "help", "", "show the full documentation", cmd_help, false },
+	{ "version", "", "show the version", cmd_version, false },
 };
 
-/* Exact name, else a unique prefix (as bpftool does). */
-static const struct command *find_command(struct cli *c, const char *name)
+/* Exact name, else a unique prefix (as bpftool does); NULL otherwise. */
+static const struct command *lookup_command(const char *name, bool *ambiguous)
 {
 	const struct command *found = NULL;
 	size_t i, n = strlen(name);
 
+	*ambiguous = false;
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
@@ -298,14 +324,51 @@ static const struct command *find_command(struct cli *c, const char *name)
 		if (strncmp(commands[i].name, name, n))
 			continue;
 		if (found) {
-			usage_error(c, "ambiguous command '%s'", name);
+			*ambiguous = true;
 			return NULL;
 		}
 		found = &commands[i];
 	}
-	if (!found)
-		usage_error(c, "unknown command '%s'", name);
 	return found;
+}
+
+static const struct command *find_command(struct cli *c, const char *name)
+{
+	bool ambiguous;
+	const struct command *found = lookup_command(name, &ambiguous);
+
+	if (!found)
+		usage_error(c, ambiguous ? "ambiguous command '%s'" :
+			    "unknown command '%s'", name);
+	return found;
+}
+
+/*
+ * How many arguments the global options may take: all of them, unless the
+ * command parses its own options, which then start after its name.
+ */
+static int global_argc(int argc, char **argv)
+{
+	const struct command *cmd;
+	bool ambiguous;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			return argc;
+		if (a[0] == '-' && a[1]) {
+			/* -d and --device take the next argument. */
+			if (!strcmp(a, "--device") ||
+			    (a[1] != '-' && a[strlen(a) - 1] == 'd'))
+				i++;
+			continue;
+		}
+		cmd = lookup_command(a, &ambiguous);
+		return cmd && cmd->own_options ? i : argc;
+	}
+	return argc;
 }
 
 static void short_usage(struct cli *c)
@@ -338,7 +401,8 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 
 	optind = 0;	/* full re-initialisation: cli_main may run again */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jd:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(global_argc(argc, argv), argv, "jd:hV", opts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;

@@ -4,6 +4,7 @@
  *
  * Copyright (C) 2026 The vmcursor authors
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,15 @@ void json_u64(struct json *j, uint64_t v)
 	fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
+void json_double(struct json *j, double v, int decimals)
+{
+	json_sep(j);
+	if (isfinite(v))
+		fprintf(j->f, "%.*f", decimals, v);
+	else
+		fputs("null", j->f);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	json_sep(j);
@@ -160,6 +170,12 @@ void json_kv_u64(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);
 	json_u64(j, v);
+}
+
+void json_kv_double(struct json *j, const char *key, double v, int decimals)
+{
+	json_key(j, key);
+	json_double(j, v, decimals);
 }
 
 void json_kv_bool(struct json *j, const char *key, bool v)

@@ -34,6 +34,8 @@ void json_key(struct json *j, const char *key);
 void json_string(struct json *j, const char *s);
 void json_string_len(struct json *j, const char *s, size_t len);
 void json_u64(struct json *j, uint64_t v);
+/* A number with @decimals digits after the point; null if not finite. */
+void json_double(struct json *j, double v, int decimals);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* An address or offset, as the string "0x...". */
@@ -44,6 +46,7 @@ void json_hex_bytes(struct json *j, const unsigned char *p, size_t len);
 /* Shorthands for key + value. */
 void json_kv_string(struct json *j, const char *key, const char *s);
 void json_kv_u64(struct json *j, const char *key, uint64_t v);
+void json_kv_double(struct json *j, const char *key, double v, int decimals);
 void json_kv_bool(struct json *j, const char *key, bool v);
 void json_kv_hex(struct json *j, const char *key, uint64_t v);
 void json_kv_null(struct json *j, const char *key);

@@ -714,7 +714,7 @@ static void bad_destroy(struct backend *be)
 
 static const struct backend_ops bad_ops = {
 	bad_info, bad_frame_alloc, bad_frame_drop, bad_batch, bad_probe,
-	bad_dump, bad_check, bad_stats, bad_destroy,
+	bad_dump, bad_check, bad_stats, bad_destroy, NULL,
 };
 
 static struct backend *bad_new(int mode)

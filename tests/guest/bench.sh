@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# 'vmcursor bench' on the real module, as a smoke test: a small run
+# completes, every experiment reports its rows, and the counters that do
+# not depend on timing are right (flushes per unmap, table pages). No
+# figure is judged: benchmarks print numbers, they do not pass or fail.
+#
+# kernels: stock
+set -u
+. "$(dirname "$0")/../lib/vmc.sh"
+
+rc=0
+vmcursor bench --quick -q --json --skip scaling,profile,user \
+	>"$T/b.out" 2>"$T/b.err" || rc=$?
+expect_rc b 0
+
+# row EXPERIMENT OP SIZE: the JSON line of that measurement.
+row() {
+	grep "\"experiment\": \"$1\", \"op\": \"$2\", \"page_size\": \"$3\"" "$T/b.out" | head -n 1
+}
+
+for m in "floor store 4k" "floor store+alloc 2m" "kernel map 4k" \
+	"kernel protect 4k" "kernel unmap 4k" "kernel deferred-free 4k" \
+	"kernel unmap1 2m" "window protect 4k" "window unmap 2m" \
+	"window unmap1 4k" "linux vmap 4k" "linux vm_map_ram 4k" \
+	"ioctl map 4k" "ioctl protect 2m" "ioctl unmap1 4k" "curve unmap 4k" \
+	"curve refill 4k"; do
+	# shellcheck disable=SC2086
+	line=$(row $m)
+	if [ -n "$line" ] && echo "$line" | grep -q '"reps": 1,.*"median": [0-9]'; then
+		pass "measured: $m"
+	else
+		fail "no measurement for $m: '$line'"
+	fi
+done
+
+# One-page unmaps with the space loaded: one INVLPG each, no full flush.
+eq "window unmap1 4k invlpg" "$(row window unmap1 4k | sed -n 's/.*"invlpg": \([0-9]*\),.*/\1/p')" 512
+eq "window unmap1 4k full flushes" "$(row window unmap1 4k | sed -n 's/.*"full_flushes": \([0-9]*\),.*/\1/p')" 0
+# One unmap of 512 pages: over the ceiling, so one full flush.
+eq "window unmap 4k full flushes" "$(row window unmap 4k | sed -n 's/.*"full_flushes": \([0-9]*\),.*/\1/p')" 1
+# The flush curve: k = 1 is one INVLPG; k = 8 (below 32) eight.
+curve() {
+	grep "\"experiment\": \"curve\", \"op\": \"unmap\", \"page_size\": \"4k\", \"n\": $1," "$T/b.out" |
+		sed -n 's/.*"invlpg": \([0-9]*\),.*/\1/p'
+}
+eq "curve k=1 invlpg" "$(curve 1)" 1
+eq "curve k=8 invlpg" "$(curve 8)" 8
+# 512 4k leaves: one leaf table plus the path and the 8 KiB root.
+if grep -q '^flags.* la57' /proc/cpuinfo; then tables=6; else tables=5; fi
+eq "kernel map 4k table pages" "$(row kernel map 4k | sed -n 's/.*"table_pages": \([0-9]*\),.*/\1/p')" $tables
+eq "kernel map 4k minimum" "$(row kernel map 4k | sed -n 's/.*"table_pages_min": \([0-9]*\).*/\1/p')" $((tables - 1))
+if grep -q '"kind": "ratio", "name": "frame metadata bytes".*"value": 32.000' "$T/b.out"; then
+	pass "frame metadata: 32 bytes"
+else
+	fail "frame metadata ratio missing or not 32 bytes"
+fi
+finish
