@@ -1115,7 +1115,7 @@ static void vmr_verify(struct vmr *r, const struct vmr_rec *rec, u64 fp)
 		r->nomem_forced += rec->must_fail;
 		if (rec->dry_ret < 0)
 			vmr_fail(r, "-ENOMEM, but the model says %d", rec->dry_ret);
-		else if (rec->va != r->model.va)
+		else if (rec->kind != VMR_CREATE && rec->va != r->model.va)
 			vmr_fail(r, "-ENOMEM moved the cursor");
 	} else if (rec->must_fail) {
 		vmr_fail(r, "a huge leaf had to be split with no node to spare, yet no -ENOMEM");
@@ -1227,9 +1227,15 @@ static void vmr_session(struct vmr *r)
 	}
 	rec.invalid = !valid;
 	r->refs_valid = false;
+	/* Decision (i): a creation that fails to allocate leaves no node. */
+	if (vmr_chance(r, 3) && valid && r->cfg.mode == VMR_SOLO) {
+		rec.inject = VMR_INJ_NOMEM;
+		WRITE_ONCE(vmc_test_fail_node_alloc, 1);
+	}
 	t0 = ktime_get_ns();
 	rec.ret = vmc_cursor_create(r->c, r->space, rec.arg, rec.arg2);
 	r->ns_session += ktime_get_ns() - t0;
+	WRITE_ONCE(vmc_test_fail_node_alloc, 0);
 	if (!rec.ret) {
 		rec.va = vmc_cursor_virt_addr(r->c);
 		if (r->cfg.mode == VMR_RECORD)
