@@ -125,13 +125,17 @@ static int vmc_cmd_frame_drop(struct vmc_file *vf, void *p)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved)
 		return -EINVAL;
+	/*
+	 * The handle's reference goes with the handle, under the mutex: the
+	 * invariant checker, which holds it, never sees a frame that has
+	 * lost its handle but not yet the reference.
+	 */
 	mutex_lock(&vf->frames_mutex);
 	frame = xa_erase(&vf->frames, cmd->handle);
+	if (frame)
+		vmc_frame_put(frame, 1);
 	mutex_unlock(&vf->frames_mutex);
-	if (!frame)
-		return -ENOENT;
-	vmc_frame_put(frame, 1);
-	return 0;
+	return frame ? 0 : -ENOENT;
 }
 
 /**
@@ -356,13 +360,21 @@ struct vmc_batch_ctx {
 	int *pre_err;
 };
 
-static void vmc_batch_free(struct vmc_batch_ctx *b, u32 nr)
+/* Drop the references vmc_batch_prepare() took; never sleeps. */
+static void vmc_batch_put_frames(struct vmc_batch_ctx *b, u32 nr)
 {
 	u32 i;
 
-	for (i = 0; b->frames && i < nr; i++)
+	for (i = 0; b->frames && i < nr; i++) {
 		if (b->frames[i])
 			vmc_frame_put(b->frames[i], 1);
+		b->frames[i] = NULL;
+	}
+}
+
+static void vmc_batch_free(struct vmc_batch_ctx *b, u32 nr)
+{
+	vmc_batch_put_frames(b, nr);
 	kvfree(b->ops);
 	kvfree(b->res);
 	kvfree(b->frames);
@@ -409,7 +421,12 @@ static int vmc_batch_copy_out(const struct vmc_batch_ctx *b,
 	return 0;
 }
 
-/* Validate every op and take references on the frames maps will use. */
+/*
+ * Validate every op and take references on the frames maps will use.
+ * Called with the cursor created, so that the invariant checker (which
+ * waits for cursors) never counts a reference that only the batch holds;
+ * vmc_batch_put_frames() drops them before the cursor goes. Never sleeps.
+ */
 static void vmc_batch_prepare(struct vmc_file *vf, struct vmc_batch_ctx *b,
 			      u32 nr)
 {
@@ -458,10 +475,18 @@ static int vmc_cmd_batch(struct vmc_file *vf, void *p)
 	err = vmc_batch_copy_in(&b, cmd);
 	if (err)
 		goto out;
-	vmc_batch_prepare(vf, &b, cmd->nr_ops);
+	/*
+	 * The results are written once the ops have run, when it is too late
+	 * to undo them: fail now if they cannot be.
+	 */
+	err = -EFAULT;
+	if (clear_user(u64_to_user_ptr(cmd->results),
+		       (size_t)cmd->nr_ops * cmd->result_size))
+		goto out;
 	err = vmc_cursor_create(c, vf->space, cmd->start, cmd->end);
 	if (err)
 		goto out;
+	vmc_batch_prepare(vf, &b, cmd->nr_ops);
 	for (i = 0; i < cmd->nr_ops; i++) {
 		struct vmc_op_result *r = &b.res[i];
 
@@ -477,6 +502,7 @@ static int vmc_cmd_batch(struct vmc_file *vf, void *p)
 		if (c->steps > VMC_BATCH_MAX_STEPS)
 			break;
 	}
+	vmc_batch_put_frames(&b, cmd->nr_ops);
 	vmc_cursor_destroy(c);
 	cmd->out_nr_done = done;
 	err = vmc_batch_copy_out(&b, cmd, done);
@@ -716,6 +742,13 @@ long vmc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	err = copy_struct_from_user(&buf, op->size, uptr, user_size);
 	if (err)
 		return err;
+	/*
+	 * The structure is written back after the command ran. Check that it
+	 * can be before anything changes (a frame allocated, a handle
+	 * dropped, ops run), by writing back what was just read.
+	 */
+	if (copy_to_user(uptr, &buf, min_t(u32, op->size, user_size)))
+		return -EFAULT;
 	err = op->execute(vf, &buf);
 	if (copy_to_user(uptr, &buf, min_t(u32, op->size, user_size)))
 		return -EFAULT;
