@@ -646,15 +646,14 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 {
 	int level = c->level;
 	struct vmc_node *child = vmc_pool_take(c, level - 1);
-	u64 size = vmc_page_size(level - 1), old, hw;
+	u64 size = vmc_page_size(level - 1), old, hw, bits;
 	struct vmc_pte_info info;
 	unsigned int i;
 
 	vmc_pte_decode(pte, level, &info);
+	bits = vmc_pte_leaf_bits(level - 1, info.prop, info.tracked);
 	for (i = 0; i < VMC_PTES_PER_NODE; i++)
-		child->ptes[i] = vmc_pte_encode_leaf(info.pa + i * size,
-						     level - 1, info.prop,
-						     info.tracked);
+		child->ptes[i] = (info.pa + i * size) | bits;
 	child->nr_children = VMC_PTES_PER_NODE;
 	c->steps += VMC_PTES_PER_NODE;
 	old = xchg(slot, vmc_pte_encode_table(vmc_node_pa(child)));
@@ -751,9 +750,11 @@ static int vmc_plan_reserve(struct vmc_cursor *c, const struct vmc_plan *p,
 	unsigned int i;
 	int err;
 
-	err = vmc_pool_reserve(c, p->nodes, VMC_GFP_ATOMIC);
-	if (err)
-		return err;
+	if (p->nodes > c->nr_pool) {
+		err = vmc_pool_reserve(c, p->nodes, VMC_GFP_ATOMIC);
+		if (err)
+			return err;
+	}
 	for (i = 0; i < p->nr_split; i++) {
 		err = vmc_frame_get(p->split_frame[i], VMC_PTES_PER_NODE - 1);
 		if (err)
@@ -805,14 +806,19 @@ static void vmc_descend(struct vmc_cursor *c, int target)
 /* Mark a detached subtree stray and unlock it; returns its leaf count. */
 static u64 vmc_detach(struct vmc_node *node, u64 *steps)
 {
-	struct vmc_pte_info info;
-	u64 leaves = 0;
+	u64 leaves = 0, pte;
 	unsigned int i;
 
+	/* Every entry of a level-1 node is a leaf: nr_children counts them. */
+	if (node->level == 1) {
+		leaves = node->nr_children;
+		goto out;
+	}
 	for (i = 0; i < VMC_PTES_PER_NODE; i++) {
-		switch (vmc_pte_decode(node->ptes[i], node->level, &info)) {
+		pte = node->ptes[i];
+		switch (vmc_pte_kind_of(pte, node->level)) {
 		case VMC_PTE_TABLE:
-			leaves += vmc_detach(vmc_node_from_pa(info.pa), steps);
+			leaves += vmc_detach(vmc_pte_child(pte), steps);
 			break;
 		case VMC_PTE_LEAF:
 			leaves++;
@@ -822,6 +828,7 @@ static u64 vmc_detach(struct vmc_node *node, u64 *steps)
 		}
 	}
 	*steps += VMC_PTES_PER_NODE;
+out:
 	node->stray = true;
 	vmc_node_unlock(node);
 	return leaves;
@@ -833,17 +840,17 @@ static u64 vmc_detach(struct vmc_node *node, u64 *steps)
  */
 static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 {
-	struct vmc_pte_info info;
 	struct vmc_node *child;
 	u64 leaves;
 
-	switch (vmc_pte_decode(old, level, &info)) {
+	switch (vmc_pte_kind_of(old, level)) {
 	case VMC_PTE_LEAF:
-		vmc_flusher_issue_page(&c->flusher, va, info.tracked ?
-				       vmc_frame_from_pa(info.pa) : NULL);
+		vmc_flusher_issue_page(&c->flusher, va,
+				       old & VMC_PTE_UNTRACKED ? NULL :
+				       vmc_frame_from_pa(vmc_pte_leaf_pa(old, level)));
 		return 1;
 	case VMC_PTE_TABLE:
-		child = vmc_node_from_pa(info.pa);
+		child = vmc_pte_child(old);
 		leaves = vmc_detach(child, &c->steps);
 		vmc_flusher_retire_subtree(&c->flusher, va,
 					   va + vmc_page_size(level), child);
@@ -853,24 +860,32 @@ static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 	}
 }
 
+/* Level, property and tracking of an item: what its leaf bits depend on. */
+static u64 vmc_leaf_key(const struct vmc_item *item)
+{
+	return BIT_ULL(63) | (u64)item->prop << 8 | item->level << 1 |
+	       !!item->frame;
+}
+
 static int vmc_check_item(const struct vmc_cursor *c,
 			  const struct vmc_item *item)
 {
-	u64 size = vmc_page_size(item->level);
+	u64 size = vmc_page_size(item->level), fpa, fsize;
 
 	if (item->pa & (size - 1))
 		return -EINVAL;
-	if (item->pa >= vmc_max_paddr() || size > vmc_max_paddr() - item->pa)
+	if (item->pa >= vmc_pa_limit || size > vmc_pa_limit - item->pa)
 		return -ERANGE;
-	if (!vmc_prop_supported(item->prop))
+	/* The property of a run of maps is checked once (see leaf_key). */
+	if (vmc_leaf_key(item) != c->leaf_key && !vmc_prop_supported(item->prop))
 		return -EOPNOTSUPP;
 	if (item->frame) {
-		u64 fpa = vmc_frame_pa(item->frame);
-
+		fpa = __vmc_frame_pa(item->frame);
+		fsize = __vmc_frame_size(item->frame);
 		if (item->frame->usage != VMC_USAGE_FRAME)
 			return -EINVAL;
-		if (item->pa < fpa || item->pa - fpa >= vmc_frame_size(item->frame) ||
-		    size > vmc_frame_size(item->frame) - (item->pa - fpa))
+		if (item->pa < fpa || item->pa - fpa >= fsize ||
+		    size > fsize - (item->pa - fpa))
 			return -ERANGE;
 	}
 	return 0;
@@ -925,8 +940,12 @@ int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 
 	vmc_descend(c, item->level);
 	slot = vmc_cur_slot(c);
-	new = vmc_pte_encode_leaf(item->pa, item->level, item->prop,
-				  !!item->frame);
+	if (vmc_leaf_key(item) != c->leaf_key) {
+		c->leaf_bits = vmc_pte_leaf_bits(item->level, item->prop,
+						 !!item->frame);
+		c->leaf_key = vmc_leaf_key(item);
+	}
+	new = item->pa | c->leaf_bits;
 	/* The MMU never writes an absent entry: a plain store suffices. */
 	old = vmc_pte_read(slot);
 	if (old)
@@ -1066,9 +1085,13 @@ static int vmc_protect_prepare(struct vmc_cursor *c, u64 pte, u64 fend,
 	struct vmc_plan plan = {};
 	struct vmc_pte_info info;
 
+	u64 start = vmc_cur_start(c);
+
 	vmc_pte_decode(pte, c->level, &info);
 	if (!vmc_prop_supported(op->fn(info.prop, op->arg)))
 		return -EOPNOTSUPP;
+	if (c->va == start && vmc_page_size(c->level) <= fend - start)
+		return 0;	/* fits: nothing to split */
 	vmc_plan_edge(c, c->va, c->va, fend, &plan);
 	return vmc_plan_reserve(c, &plan, NULL);
 }

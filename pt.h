@@ -58,15 +58,43 @@ struct vmc_pte_info {
 	bool tracked;
 };
 
+u64 vmc_pte_leaf_bits(int level, u32 prop, bool tracked);
 u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, bool tracked);
 u64 vmc_pte_encode_table(u64 child_pa);
 enum vmc_pte_kind vmc_pte_decode(u64 pte, int level, struct vmc_pte_info *out);
 
+/*
+ * The kind of an entry the cursor itself wrote, without validating it (the
+ * invariant checker validates with vmc_pte_decode()): hot paths only need
+ * to tell absent, table and leaf apart. A not-present leaf keeps PS at
+ * levels 2-3 (it is encoded as if present), and no leaf exists above 3.
+ */
 static inline enum vmc_pte_kind vmc_pte_kind_of(u64 pte, int level)
 {
-	struct vmc_pte_info info;
+	if (!pte)
+		return VMC_PTE_ABSENT;
+	if (level == 1 || (level <= VMC_MAX_LEAF_LEVEL && (pte & VMC_PTE_PS)))
+		return VMC_PTE_LEAF;
+	return VMC_PTE_TABLE;
+}
 
-	return vmc_pte_decode(pte, level, &info);
+/* First physical address the CPU cannot map (vmc_max_paddr(), inline). */
+extern u64 vmc_pa_limit;
+
+/* The address of a leaf entry of the given level (no validation). */
+static inline u64 vmc_pte_leaf_pa(u64 pte, int level)
+{
+	return pte & (vmc_pa_limit - 1) & ~(vmc_page_size(level) - 1);
+}
+
+static inline u64 __vmc_frame_pa(const struct vmc_frame *frame)
+{
+	return page_to_phys(frame->page);
+}
+
+static inline u64 __vmc_frame_size(const struct vmc_frame *frame)
+{
+	return PAGE_SIZE << frame->order;
 }
 
 /* Physical address held in a table entry. */

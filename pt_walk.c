@@ -28,7 +28,8 @@ EXPORT_SYMBOL_GPL(vmc_nr_levels);
 
 static bool vmc_has_nx;
 static bool vmc_has_gbpages;
-static u64 vmc_pa_limit;		/* 1 << MAXPHYADDR */
+u64 vmc_pa_limit;			/* 1 << MAXPHYADDR */
+EXPORT_SYMBOL_GPL(vmc_pa_limit);
 static u64 vmc_cache_bits[VMC_NR_CACHE_MODES];	/* 4 KiB form */
 static u32 vmc_cache_ok;		/* modes with distinct encodings */
 
@@ -177,23 +178,22 @@ static int vmc_pte_to_cache(u64 pte, int level)
 }
 
 /**
- * vmc_pte_encode_leaf() - encode a leaf entry
- * @pa: physical address, aligned to the leaf size and below 2^MAXPHYADDR
+ * vmc_pte_leaf_bits() - every bit of a leaf entry except its address
  * @level: 1, 2 or 3
  * @prop: property; without VMC_PROP_R the entry is kept not-present and
  *	marked with a software bit (PROT_NONE: mapped, but the MMU refuses)
  * @tracked: the leaf maps a vmc_frame (RAM, so it gets the SME C-bit)
  *
+ * A run of leaves with one property shares these bits: the cursor computes
+ * them once and ORs in each address.
  * Precondition: @prop passes vmc_prop_supported() apart from
  * VMC_PRIV_GLOBAL, which is encoded as G.
- * Postcondition: vmc_pte_decode() at @level gives back @pa, @prop and
- * @tracked exactly.
  * Context: any.
- * Return: the entry.
+ * Return: the bits.
  */
-u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, bool tracked)
+u64 vmc_pte_leaf_bits(int level, u32 prop, bool tracked)
 {
-	u64 pte = pa | vmc_cache_to_pte(VMC_PROP_CACHE(prop), level);
+	u64 pte = vmc_cache_to_pte(VMC_PROP_CACHE(prop), level);
 
 	if (level > 1)
 		pte |= VMC_PTE_PS;
@@ -215,6 +215,25 @@ u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, bool tracked)
 		pte |= VMC_PTE_UNTRACKED;
 	pte |= (prop & VMC_PROP_R) ? VMC_PTE_P : VMC_PTE_NOACCESS;
 	return pte;
+}
+EXPORT_SYMBOL_GPL(vmc_pte_leaf_bits);
+
+/**
+ * vmc_pte_encode_leaf() - encode a leaf entry
+ * @pa: physical address, aligned to the leaf size and below 2^MAXPHYADDR
+ * @level: 1, 2 or 3
+ * @prop: property (see vmc_pte_leaf_bits())
+ * @tracked: the leaf maps a vmc_frame
+ *
+ * Precondition: as vmc_pte_leaf_bits().
+ * Postcondition: vmc_pte_decode() at @level gives back @pa, @prop and
+ * @tracked exactly.
+ * Context: any.
+ * Return: the entry.
+ */
+u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, bool tracked)
+{
+	return pa | vmc_pte_leaf_bits(level, prop, tracked);
 }
 EXPORT_SYMBOL_GPL(vmc_pte_encode_leaf);
 
@@ -344,25 +363,37 @@ EXPORT_SYMBOL_GPL(vmc_pte_decode);
  */
 u64 vmc_subtree_free(struct vmc_node *node)
 {
-	struct vmc_pte_info info;
-	u64 released = 1;
+	struct vmc_frame *run = NULL, *frame;
+	unsigned long run_len = 0;
+	u64 released = 1, pte;
 	unsigned int i;
 
 	for (i = 0; i < VMC_PTES_PER_NODE; i++) {
-		switch (vmc_pte_decode(node->ptes[i], node->level, &info)) {
+		pte = node->ptes[i];
+		switch (vmc_pte_kind_of(pte, node->level)) {
 		case VMC_PTE_TABLE:
-			released += vmc_subtree_free(vmc_node_from_pa(info.pa));
+			released += vmc_subtree_free(vmc_pte_child(pte));
 			break;
 		case VMC_PTE_LEAF:
-			if (info.tracked) {
-				vmc_frame_put(vmc_frame_from_pa(info.pa), 1);
-				released++;
+			if (pte & VMC_PTE_UNTRACKED)
+				break;
+			/* Neighbouring leaves often share a frame: one put. */
+			frame = vmc_frame_from_pa(pte & vmc_pa_mask(node->level));
+			if (frame != run) {
+				if (run)
+					vmc_frame_put(run, run_len);
+				run = frame;
+				run_len = 0;
 			}
+			run_len++;
+			released++;
 			break;
 		default:
 			break;
 		}
 	}
+	if (run)
+		vmc_frame_put(run, run_len);
 	vmc_node_free(node);
 	cond_resched();
 	return released;

@@ -254,6 +254,9 @@ struct vmc_flusher {
  * @splits: huge leaves split, likewise
  * @steps: entries visited or written so far: a measure of how long the
  *	cursor has kept preemption off, which callers may bound
+ * @leaf_bits: vmc_pte_leaf_bits() of the last map, reused while @leaf_key
+ *	(level, property and tracking) stays the same
+ * @leaf_key: what @leaf_bits was computed for; 0 if nothing yet
  * @flusher: the TLB flusher
  */
 struct vmc_cursor {
@@ -271,6 +274,8 @@ struct vmc_cursor {
 	u64 protects;
 	u64 splits;
 	u64 steps;
+	u64 leaf_bits;
+	u64 leaf_key;
 	struct vmc_flusher flusher;
 };
 
