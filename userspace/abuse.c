@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -2191,6 +2192,17 @@ static void case_caps(const void *arg)
 	int old_fd, fd;
 
 	(void)arg;
+	for (i = 0; i < 2; i++) {
+		static const char *const names[] = { PARAMS "max_frame_pages",
+						     PARAMS "max_table_pages" };
+		struct stat sb;
+
+		if (stat(names[i], &sb))
+			diag("%s: %s", names[i], strerror(errno));
+		else if ((sb.st_mode & 07777) != 0644)
+			diag("%s has mode %04o, expected 0644", names[i],
+			     (unsigned int)(sb.st_mode & 07777));
+	}
 	if (!param_read("max_frame_pages", old_f, sizeof(old_f)) ||
 	    !param_read("max_table_pages", old_t, sizeof(old_t))) {
 		diag("cannot read " PARAMS "max_*_pages");
