@@ -867,8 +867,7 @@ static u64 vmc_leaf_key(const struct vmc_item *item)
 	       !!item->frame;
 }
 
-static int vmc_check_item(const struct vmc_cursor *c,
-			  const struct vmc_item *item)
+static int vmc_check_item(const struct vmc_item *item, u64 known_key)
 {
 	u64 size = vmc_page_size(item->level), fpa, fsize;
 
@@ -876,8 +875,8 @@ static int vmc_check_item(const struct vmc_cursor *c,
 		return -EINVAL;
 	if (item->pa >= vmc_pa_limit || size > vmc_pa_limit - item->pa)
 		return -ERANGE;
-	/* The property of a run of maps is checked once (see leaf_key). */
-	if (vmc_leaf_key(item) != c->leaf_key && !vmc_prop_supported(item->prop))
+	/* The property of a run of maps is checked once. */
+	if (vmc_leaf_key(item) != known_key && !vmc_prop_supported(item->prop))
 		return -EOPNOTSUPP;
 	if (item->frame) {
 		fpa = __vmc_frame_pa(item->frame);
@@ -915,9 +914,17 @@ static int vmc_check_item(const struct vmc_cursor *c,
  */
 int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 {
-	struct vmc_plan plan = {};
-	u64 size, old, new, *slot;
-	int err;
+	unsigned long done;
+
+	return vmc_cursor_map_many(c, item, 1, &done);
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_map);
+
+/* The checks of map that depend on the cursor, in vostd's order. */
+static int vmc_check_slot(const struct vmc_cursor *c,
+			  const struct vmc_item *item)
+{
+	u64 size;
 
 	if (c->va >= c->end)
 		return -ERANGE;
@@ -928,42 +935,162 @@ int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 		return -EINVAL;
 	if (size > c->end - c->va)
 		return -ERANGE;
-	err = vmc_check_item(c, item);
-	if (err)
-		return err;
-	/* At the target level already (the next slot of a run): no walk. */
-	if (c->level != item->level)
-		vmc_plan_descend(c, c->va, item->level, &plan);
-	err = vmc_plan_reserve(c, &plan, item->frame);
-	if (err)
-		return err;
-
-	vmc_descend(c, item->level);
-	slot = vmc_cur_slot(c);
-	if (vmc_leaf_key(item) != c->leaf_key) {
-		c->leaf_bits = vmc_pte_leaf_bits(item->level, item->prop,
-						 !!item->frame);
-		c->leaf_key = vmc_leaf_key(item);
-	}
-	new = item->pa | c->leaf_bits;
-	/* The MMU never writes an absent entry: a plain store suffices. */
-	old = vmc_pte_read(slot);
-	if (old)
-		old = xchg(slot, new);
-	else
-		WRITE_ONCE(*slot, new);
-	if (!old) {
-		c->path[c->level - 1]->nr_children++;
-	} else {
-		/* vostd: replace, flush the old entry and dispatch now. */
-		vmc_retire(c, old, c->level, c->va);
-		vmc_flusher_dispatch(&c->flusher);
-	}
-	c->maps++;
-	vmc_move_forward(c);
-	return 0;
+	return vmc_check_item(item, c->leaf_key);
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_map);
+
+/*
+ * How many of the @k items of a chunk can be mapped at once: all of the
+ * same level, each valid (checked for the first one by the caller).
+ */
+static unsigned long vmc_chunk_valid(const struct vmc_item *items,
+				     unsigned long k)
+{
+	u64 key = vmc_leaf_key(&items[0]);
+	unsigned long j;
+
+	for (j = 1; j < k; j++)
+		if (items[j].level != items[0].level ||
+		    vmc_check_item(&items[j], key))
+			break;
+	return j;
+}
+
+/* Drop what vmc_chunk_get() took for items [0, @k). */
+static void vmc_chunk_put(const struct vmc_item *items, unsigned long k)
+{
+	unsigned long j;
+
+	for (j = 0; j < k; j++)
+		if (items[j].frame)
+			vmc_frame_put(items[j].frame, 1);
+}
+
+/*
+ * Take the items' frame references, one atomic per run of items on the
+ * same frame. Returns how many items are covered; fewer than @k only when
+ * a count reached its maximum, which is then the next item's error.
+ */
+static unsigned long vmc_chunk_get(const struct vmc_item *items,
+				   unsigned long k)
+{
+	unsigned long j = 0, run;
+
+	while (j < k) {
+		struct vmc_frame *f = items[j].frame;
+
+		for (run = 1; j + run < k && items[j + run].frame == f; run++)
+			;
+		if (f && vmc_frame_get(f, run)) {
+			/* Near the maximum: as many single references as fit. */
+			for (run = 0; run < k - j && items[j + run].frame == f &&
+			     !vmc_frame_get(f, 1); run++)
+				;
+			return j + run;
+		}
+		j += run;
+	}
+	return k;
+}
+
+/* Write @k leaves into consecutive slots of the node at the cursor. */
+static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
+			   unsigned long k)
+{
+	struct vmc_node *node = c->path[c->level - 1];
+	u64 *slot = vmc_cur_slot(c), size = vmc_page_size(c->level), old, new;
+	bool replaced = false;
+	unsigned long j;
+
+	for (j = 0; j < k; j++, slot++) {
+		if (vmc_leaf_key(&items[j]) != c->leaf_key) {
+			c->leaf_bits = vmc_pte_leaf_bits(items[j].level,
+							 items[j].prop,
+							 !!items[j].frame);
+			c->leaf_key = vmc_leaf_key(&items[j]);
+		}
+		new = items[j].pa | c->leaf_bits;
+		/* The MMU never writes an absent entry: a plain store suffices. */
+		old = vmc_pte_read(slot);
+		if (!old) {
+			WRITE_ONCE(*slot, new);
+			node->nr_children++;
+			continue;
+		}
+		old = xchg(slot, new);
+		vmc_retire(c, old, c->level, c->va + j * size);
+		replaced = true;
+	}
+	c->va += (k - 1) * size;
+	c->maps += k;
+	c->steps += k;
+	vmc_move_forward(c);
+	return replaced;
+}
+
+/**
+ * vmc_cursor_map_many() - map @n items at consecutive addresses
+ * @c: the cursor
+ * @items: the items, in address order; each occupies one leaf of its own
+ *	level at the cursor, which then moves past it
+ * @n: number of items
+ * @done: set to the number of items mapped
+ *
+ * Goes past OSTD: the same as @n calls of vmc_cursor_map(), stopping at
+ * the first that fails, but it plans, reserves and takes frame references
+ * once per table (and per run of items on one frame) instead of once per
+ * leaf, and fills each table's slots in one loop.
+ * Preconditions: those of vmc_cursor_map(), for each item in turn.
+ * Postconditions: items [0, *@done) are mapped exactly as by
+ * vmc_cursor_map() and the cursor stands after the last of them; if
+ * *@done < @n, item *@done failed its preconditions with the returned
+ * errno and changed nothing. The flush of every replaced entry has been
+ * dispatched and its references released before this returns.
+ * Context: while the cursor lives; interrupts enabled.
+ * Return: 0, or the errno of item *@done as for vmc_cursor_map().
+ */
+int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
+			unsigned long n, unsigned long *done)
+{
+	bool replaced = false;
+	unsigned long k;
+	int err = 0;
+
+	*done = 0;
+	while (*done < n) {
+		const struct vmc_item *it = &items[*done];
+		struct vmc_plan plan = {};
+		int level = it->level;
+
+		err = vmc_check_slot(c, it);
+		if (err)
+			break;
+		/* A chunk: the item's table, as far as the range goes. */
+		k = min_t(u64, n - *done, VMC_PTES_PER_NODE -
+			  vmc_pte_index(c->va, level));
+		k = min_t(u64, k, (c->end - c->va) >> vmc_level_shift(level));
+		k = vmc_chunk_valid(it, k);
+		k = vmc_chunk_get(it, k);
+		if (!k) {
+			err = -EOVERFLOW;
+			break;
+		}
+		if (c->level != level)
+			vmc_plan_descend(c, c->va, level, &plan);
+		err = vmc_plan_reserve(c, &plan, NULL);
+		if (err) {
+			vmc_chunk_put(it, k);
+			break;
+		}
+		vmc_descend(c, level);
+		replaced |= vmc_fill_slots(c, it, k);
+		*done += k;
+	}
+	/* vostd dispatches each replaced entry's flush before map returns. */
+	if (replaced)
+		vmc_flusher_dispatch(&c->flusher);
+	return err;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_map_many);
 
 /*
  * OSTD's take_next: find the next leaf or table entry that fits wholly in
@@ -1171,3 +1298,129 @@ int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vmc_cursor_protect_next);
+
+/*
+ * The last property change of a protect_range run: an entry whose bits
+ * (address aside) equal @old at @level becomes its address | @new.
+ */
+struct vmc_protect_cache {
+	int level;
+	u64 old;
+	u64 new;
+};
+
+/* Protect the leaf in @slot, which lies inside the range. */
+static int vmc_protect_fit(struct vmc_cursor *c, u64 *slot,
+			   const struct vmc_protect_op *op,
+			   struct vmc_protect_cache *pc)
+{
+	u64 pte = vmc_pte_read(slot), mask = vmc_pte_leaf_pa(~0ULL, c->level);
+	struct vmc_pte_info info;
+	u32 prop;
+
+	if (pc->level != c->level || (pte & ~mask) != pc->old) {
+		vmc_pte_decode(pte, c->level, &info);
+		prop = op->fn(info.prop, op->arg);
+		if (!vmc_prop_supported(prop))
+			return -EOPNOTSUPP;
+		pc->level = c->level;
+		pc->old = pte & ~mask;
+		pc->new = vmc_pte_leaf_bits(c->level, prop, info.tracked);
+	}
+	if (pc->new == pc->old)
+		return 0;
+	/* The MMU may set A or D meanwhile: then take the general path. */
+	if (try_cmpxchg64(slot, &pte, (pte & mask) | pc->new) ||
+	    vmc_protect_leaf(slot, c->level, op))
+		c->protects++;
+	return 0;
+}
+
+/* Put the cursor at @va, in its range or at its end, from the guard. */
+static void vmc_reposition(struct vmc_cursor *c, u64 va)
+{
+	while (c->level < c->guard_level)
+		vmc_pop(c);
+	c->va = va;
+}
+
+/**
+ * vmc_cursor_protect_range() - change the property of every leaf in
+ *	[va, va + @len)
+ * @c: the cursor
+ * @len: length, 4 KiB aligned (-EINVAL), at most end - va (-ERANGE)
+ * @op: the property change; its results must be supported (-EOPNOTSUPP)
+ * @count: set to the number of leaves protected
+ *
+ * Goes past OSTD: the same as calling vmc_cursor_protect_next(@c,
+ * remaining length, @op) until it finds nothing, but one search runs
+ * through the range and runs of leaves with one property reuse the new
+ * entry bits instead of decoding each leaf.
+ * Postconditions: every leaf that intersected the range was split as
+ * needed and lies inside it with @op applied (entries rewritten only where
+ * the property changed); va + @len <= va' <= end. If a leaf fails (an
+ * unsupported result, no node for a split, a split frame's count at its
+ * maximum), the leaves before it stay protected, *@count says how many,
+ * and the cursor stands just after the last of them. No TLB flush is
+ * issued: the caller decides, through vmc_cursor_flusher().
+ * Context: while the cursor lives.
+ * Return: 0, or -EINVAL, -ERANGE, -EOPNOTSUPP, -ENOMEM, -EOVERFLOW.
+ */
+int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
+			     const struct vmc_protect_op *op, u64 *count)
+{
+	struct vmc_protect_cache pc = { .level = 0 };
+	u64 fend, resume = c->va;
+	bool prepared = false;
+	int err;
+
+	*count = 0;
+	err = vmc_check_len(c, len);
+	if (err)
+		return err;
+	fend = c->va + len;
+	while (c->va < fend) {
+		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
+		u64 start = vmc_cur_start(c);
+		struct vmc_node *child;
+
+		switch (vmc_pte_kind_of(pte, c->level)) {
+		case VMC_PTE_TABLE:
+			child = vmc_pte_child(pte);
+			if (child->nr_children)
+				vmc_push(c, child);
+			else
+				vmc_move_forward(c);
+			continue;
+		case VMC_PTE_LEAF:
+			break;
+		default:
+			vmc_move_forward(c);
+			continue;
+		}
+		if (c->va != start || vmc_page_size(c->level) > fend - start) {
+			/* Straddles an edge: reserve once, then split down. */
+			if (!prepared) {
+				err = vmc_protect_prepare(c, pte, fend, op);
+				if (err)
+					break;
+				prepared = true;
+			}
+			vmc_push(c, vmc_split(c, slot, pte));
+			continue;
+		}
+		err = vmc_protect_fit(c, slot, op, &pc);
+		if (err)
+			break;
+		prepared = false;
+		(*count)++;
+		vmc_move_forward(c);
+		resume = c->va;
+	}
+	if (err)
+		vmc_reposition(c, resume);
+	else
+		vmc_clamp(c);
+	return err;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_protect_range);

@@ -343,10 +343,14 @@ void vmc_query_release(struct vmc_query *q);
 int vmc_cursor_find_next(struct vmc_cursor *c, u64 len, u64 *found);
 int vmc_cursor_jump(struct vmc_cursor *c, u64 va);
 int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item);
+int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
+			unsigned long n, unsigned long *done);
 int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count);
 int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 			    const struct vmc_protect_op *op,
 			    u64 *pstart, u64 *pend);
+int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
+			     const struct vmc_protect_op *op, u64 *count);
 struct vmc_flusher *vmc_cursor_flusher(struct vmc_cursor *c);
 
 /* tlb_flush.c */
