@@ -864,7 +864,7 @@ static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 static u64 vmc_leaf_key(const struct vmc_item *item)
 {
 	return BIT_ULL(63) | (u64)item->prop << 8 | item->level << 1 |
-	       !!item->frame;
+	       (item->frame ? 1 : 0);
 }
 
 static int vmc_check_item(const struct vmc_item *item, u64 known_key)

@@ -127,10 +127,11 @@ static bool bulk_same(struct bulk *b)
 		if (!memcmp(&b->leaves[0][i], &b->leaves[1][i],
 			    sizeof(struct bulk_leaf)))
 			continue;
-		KUNIT_FAIL(test, "leaf %u differs: va %#llx/%#llx level %d/%d frame %d/%d where %#llx/%#llx prop %#x/%#x",
+		KUNIT_FAIL(test, "leaf %u: va %#llx/%#llx level %d/%d frame %d/%d",
 			   i, b->leaves[0][i].va, b->leaves[1][i].va,
 			   b->leaves[0][i].level, b->leaves[1][i].level,
-			   b->leaves[0][i].frame, b->leaves[1][i].frame,
+			   b->leaves[0][i].frame, b->leaves[1][i].frame);
+		KUNIT_FAIL(test, "leaf %u: where %#llx/%#llx prop %#x/%#x", i,
 			   b->leaves[0][i].where, b->leaves[1][i].where,
 			   b->leaves[0][i].prop, b->leaves[1][i].prop);
 		return false;
@@ -229,9 +230,10 @@ static void bulk_map_both(struct bulk *b, u64 va, u64 end, unsigned long n)
 		bulk_twin_item(b, &b->items[0][i], &b->items[1][i]);
 	for (t = 0; t < 2; t++) {
 		struct vmc_cursor *c = b->c;
+		u64 from = ALIGN_DOWN(va, VT_2M);
 
-		KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, b->space[t],
-				ALIGN_DOWN(va, VT_2M), end), 0);
+		KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, b->space[t], from,
+							end), 0);
 		err[t] = vmc_cursor_jump(c, va);
 		if (!err[t] && !t)
 			err[t] = vmc_cursor_map_many(c, b->items[0], n, &done[0]);
@@ -320,9 +322,10 @@ static void bulk_random_protect(struct bulk *b)
 		op = &bulk_protect_ops[0];
 	for (t = 0; t < 2; t++) {
 		struct vmc_cursor *c = b->c;
+		u64 from = ALIGN_DOWN(va, VT_2M);
 
-		KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, b->space[t],
-				ALIGN_DOWN(va, VT_2M), end), 0);
+		KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, b->space[t], from,
+							end), 0);
 		err[t] = vmc_cursor_jump(c, va);
 		if (!err[t] && !t)
 			err[t] = vmc_cursor_protect_range(c, len, op, &count[0]);
@@ -358,8 +361,10 @@ static void bulk_random_unmap(struct bulk *b)
 	int t;
 
 	for (t = 0; t < 2; t++) {
-		KUNIT_ASSERT_EQ(b->test, vmc_cursor_create(b->c, b->space[t], va,
-				va + len + VT_4K), 0);
+		int err = vmc_cursor_create(b->c, b->space[t], va,
+					    va + len + VT_4K);
+
+		KUNIT_ASSERT_EQ(b->test, err, 0);
 		KUNIT_EXPECT_EQ(b->test, vmc_cursor_unmap(b->c, len, &n), 0);
 		vmc_cursor_destroy(b->c);
 	}
