@@ -65,6 +65,7 @@
  * @c: a cursor, kept off the stack
  * @frames: frames mapped round-robin
  * @pas: their physical addresses
+ * @items: the @n items of a run, as vmc_cursor_map_many() takes them
  * @nr_frames: entries of @frames
  * @level: leaf level (1 or 2)
  * @shift: leaf size shift (12 or 21)
@@ -79,6 +80,7 @@ struct vmc_bench_work {
 	struct vmc_cursor *c;
 	struct vmc_frame **frames;
 	u64 *pas;
+	struct vmc_item *items;
 	unsigned int nr_frames;
 	int level;
 	unsigned int shift;
@@ -291,6 +293,29 @@ static u32 vmc_bench_clear_w(u32 prop, const void *arg)
 	return prop & ~VMC_PROP_W;
 }
 
+/* The same N maps in one call: planned and referenced per table. */
+static int vmc_bench_map_many_fn(struct vmc_bench_work *w, u64 va, u64 n)
+{
+	unsigned long done;
+
+	return vmc_cursor_map_many(w->c, &w->items[(va - w->base) >> w->shift],
+				   n, &done);
+}
+
+/* protect -w over the whole range in one search, then one flush range. */
+static int vmc_bench_protect_range_fn(struct vmc_bench_work *w, u64 va, u64 n)
+{
+	struct vmc_protect_op op = { .fn = vmc_bench_clear_w };
+	struct vmc_flusher *f = vmc_cursor_flusher(w->c);
+	u64 count;
+	int err;
+
+	err = vmc_cursor_protect_range(w->c, n << w->shift, &op, &count);
+	vmc_flusher_issue_range(f, va, va + (n << w->shift));
+	vmc_flusher_dispatch(f);
+	return err;
+}
+
 /* As VMC_OP_PROTECT_NEXT does: each leaf's range joins the flush batch. */
 static int vmc_bench_protect_fn(struct vmc_bench_work *w, u64 va, u64 n)
 {
@@ -410,6 +435,27 @@ static int vmc_bench_drain(struct vmc_bench_run *r, int slot,
 }
 
 /* Set up a space and one work item over N leaves at VMC_BENCH_BASE. */
+/* The items map_fn maps one by one, for vmc_cursor_map_many(). */
+static int vmc_bench_make_items(struct vmc_bench_work *w)
+{
+	u64 i;
+
+	w->items = kvmalloc_array(w->n, sizeof(*w->items), GFP_KERNEL);
+	if (!w->items)
+		return -ENOMEM;
+	for (i = 0; i < w->n; i++) {
+		unsigned int f = i % w->nr_frames;
+
+		w->items[i].frame = w->frames[f];
+		w->items[i].pa = w->pas[f];
+		w->items[i].level = w->level;
+		w->items[i].prop = VMC_BENCH_PROP;
+	}
+	return 0;
+}
+
+static void vmc_bench_teardown(struct vmc_bench_work *w);
+
 static int vmc_bench_setup(struct vmc_bench_run *r, struct vmc_bench_work *w)
 {
 	const struct vmc_bench *req = r->req;
@@ -429,11 +475,16 @@ static int vmc_bench_setup(struct vmc_bench_run *r, struct vmc_bench_work *w)
 	w->base = VMC_BENCH_BASE;
 	w->n = req->nr_pages;
 	w->chunk = req->chunk ? req->chunk : req->nr_pages;
-	return 0;
+	err = vmc_bench_make_items(w);
+	if (err)
+		vmc_bench_teardown(w);
+	return err;
 }
 
 static void vmc_bench_teardown(struct vmc_bench_work *w)
 {
+	kvfree(w->items);
+	w->items = NULL;
 	if (w->space) {
 		vmc_space_drain(w->space);
 		vmc_space_destroy(w->space);
@@ -550,6 +601,8 @@ static int vmc_bench_cursor(struct vmc_bench_run *r)
 	vmc_bench_slot(r, 2, VMC_BOP_UNMAP, 0, w.n);
 	vmc_bench_slot(r, 3, VMC_BOP_DRAIN, 0, w.n);
 	vmc_bench_slot(r, 4, VMC_BOP_UNMAP1, 0, w.n);
+	vmc_bench_slot(r, 5, VMC_BOP_MAP_MANY, 0, w.n);
+	vmc_bench_slot(r, 6, VMC_BOP_PROTECT_RANGE, 0, w.n);
 	for (rep = 0; rep < req->reps && !err; rep++) {
 		err = vmc_bench_timed(r, 0, rep, &w, vmc_bench_map_fn, false);
 		if (err)
@@ -561,6 +614,12 @@ static int vmc_bench_cursor(struct vmc_bench_run *r)
 		      vmc_bench_drain(r, 3, rep, w.space) ?:
 		      vmc_bench_chunks(&w, vmc_bench_map_fn, false) ?:
 		      vmc_bench_timed(r, 4, rep, &w, vmc_bench_unmap1_fn, false) ?:
+		      vmc_bench_chunks(&w, vmc_bench_unmap_fn, false) ?:
+		      vmc_bench_drain(r, -1, rep, w.space) ?:
+		      vmc_bench_timed(r, 5, rep, &w, vmc_bench_map_many_fn,
+				      false) ?:
+		      vmc_bench_timed(r, 6, rep, &w, vmc_bench_protect_range_fn,
+				      false) ?:
 		      vmc_bench_chunks(&w, vmc_bench_unmap_fn, false) ?:
 		      vmc_bench_drain(r, -1, rep, w.space) ?:
 		      vmc_bench_check_signal();
@@ -583,6 +642,7 @@ static int vmc_bench_window(struct vmc_bench_run *r)
 	vmc_bench_slot(r, 0, VMC_BOP_PROTECT, VMC_BRES_WINDOW, w.n);
 	vmc_bench_slot(r, 1, VMC_BOP_UNMAP, VMC_BRES_WINDOW, w.n);
 	vmc_bench_slot(r, 2, VMC_BOP_UNMAP1, VMC_BRES_WINDOW, w.n);
+	vmc_bench_slot(r, 3, VMC_BOP_PROTECT_RANGE, VMC_BRES_WINDOW, w.n);
 	for (rep = 0; rep < req->reps && !err; rep++) {
 		err = vmc_bench_chunks(&w, vmc_bench_map_fn, false) ?:
 		      vmc_bench_timed(r, 0, rep, &w, vmc_bench_protect_fn, true) ?:
@@ -590,6 +650,11 @@ static int vmc_bench_window(struct vmc_bench_run *r)
 		      vmc_bench_drain(r, -1, rep, w.space) ?:
 		      vmc_bench_chunks(&w, vmc_bench_map_fn, false) ?:
 		      vmc_bench_timed(r, 2, rep, &w, vmc_bench_unmap1_fn, true) ?:
+		      vmc_bench_chunks(&w, vmc_bench_unmap_fn, false) ?:
+		      vmc_bench_drain(r, -1, rep, w.space) ?:
+		      vmc_bench_chunks(&w, vmc_bench_map_many_fn, false) ?:
+		      vmc_bench_timed(r, 3, rep, &w, vmc_bench_protect_range_fn,
+				      true) ?:
 		      vmc_bench_chunks(&w, vmc_bench_unmap_fn, false) ?:
 		      vmc_bench_drain(r, -1, rep, w.space) ?:
 		      vmc_bench_check_signal();
@@ -1254,7 +1319,9 @@ static unsigned int vmc_bench_nr_results(const struct vmc_bench *req)
 	case VMC_BENCH_FLOOR:
 		return 2;
 	case VMC_BENCH_CURSOR:
-		return 5;
+		return 7;
+	case VMC_BENCH_WINDOW:
+		return 4;
 	case VMC_BENCH_LINUX:
 		return 6;
 	case VMC_BENCH_SCALING:

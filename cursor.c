@@ -365,12 +365,17 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 	c->end = end;
 	c->va = start;
 	vmc_flusher_init(&c->flusher, space);
+	/*
+	 * Inside the read side, so that the checker (the write side) never
+	 * sees table pages that only a cursor's pool holds.
+	 */
+	percpu_down_read(&space->quiesce);
 	err = vmc_pool_reserve(c, space->nr_levels - 1, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		vmc_pool_release(c);
+		percpu_up_read(&space->quiesce);
 		return err;
 	}
-	percpu_down_read(&space->quiesce);
 	preempt_disable();
 	rcu_read_lock();
 	while (!(guard = vmc_find_guard(c, &level)))
@@ -410,8 +415,8 @@ void vmc_cursor_destroy(struct vmc_cursor *c)
 	__acquire(RCU);		/* taken in vmc_cursor_create() */
 	rcu_read_unlock();
 	preempt_enable();
-	percpu_up_read(&c->space->quiesce);
 	vmc_pool_release(c);
+	percpu_up_read(&c->space->quiesce);
 }
 EXPORT_SYMBOL_GPL(vmc_cursor_destroy);
 

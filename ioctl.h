@@ -35,7 +35,9 @@
  *    or an address, length or offset is not aligned as required.
  *  - ENOENT: the frame handle does not exist in this file descriptor.
  *  - ENOMEM: out of memory, or a per-space cap (module parameters
- *    max_frames, max_table_pages) would be exceeded.
+ *    max_frame_pages, max_table_pages) would be exceeded. Every cursor
+ *    (a batch, a dump) first reserves up to levels - 1 table pages, so
+ *    close to the max_table_pages cap even read-only batches can fail.
  *  - EOVERFLOW: address arithmetic wraps, or a frame reference count would
  *    pass its maximum.
  *  - EFAULT: a user pointer is bad, or a probe access through the MMU
@@ -282,15 +284,18 @@ struct vmc_op_result {
  * Creating the cursor can fail as a whole, and then no op runs: ERANGE
  * when start >= end or end is past the managed range (this covers kernel
  * and non-canonical addresses), EINVAL when start or end is not 4 KiB
- * aligned, ENOMEM. Otherwise each op that ran has its own result; a failing op
- * changes nothing and the following ops still run, unless
+ * aligned, ENOMEM. Otherwise each op that ran has its own result; a
+ * failing op changes nothing and the following ops still run, unless
  * VMC_BATCH_STOP_ON_ERROR is set. The cursor keeps preemption off for its
  * whole life, so a batch also stops after the op during which it has
  * visited more than VMC_BATCH_MAX_STEPS page-table entries: @out_nr_done
  * then tells where to resume, in another batch. The ioctl returns 0 when
- * the cursor was created, whatever the ops' results. Pending TLB flushes are dispatched
- * when the batch ends, and after every VMC_OP_PROTECT_NEXT's range is
- * queued for flushing.
+ * the cursor was created, whatever the ops' results.
+ *
+ * The @results array is cleared before any op runs, so that a bad pointer
+ * fails (EFAULT) before anything changes; the results of ops that did not
+ * run stay zero. Pending TLB flushes are dispatched when the batch ends;
+ * each VMC_OP_PROTECT_NEXT queues its range for flushing.
  */
 struct vmc_batch {
 	__u32 size;
@@ -484,6 +489,8 @@ enum vmc_bench_op {
 	VMC_BOP_VMAP_PFN,	/* vmap_pfn(): apply_to_page_range on init_mm */
 	VMC_BOP_VUNMAP_PFN,	/* vunmap() of that */
 	VMC_BOP_REFILL,		/* CURVE: touching 64 other pages afterwards */
+	VMC_BOP_MAP_MANY,	/* N maps by vmc_cursor_map_many() */
+	VMC_BOP_PROTECT_RANGE,	/* vmc_cursor_protect_range() -w, then flush */
 	VMC_BOP_LAST,
 };
 

@@ -43,7 +43,8 @@ static const char *const kernel_op_names[VMC_BOP_LAST] = {
 	[VMC_BOP_VUNMAP] = "vunmap", [VMC_BOP_VM_MAP_RAM] = "vm_map_ram",
 	[VMC_BOP_VM_UNMAP_RAM] = "vm_unmap_ram",
 	[VMC_BOP_VMAP_PFN] = "vmap_pfn", [VMC_BOP_VUNMAP_PFN] = "vunmap_pfn",
-	[VMC_BOP_REFILL] = "refill",
+	[VMC_BOP_REFILL] = "refill", [VMC_BOP_MAP_MANY] = "map_many",
+	[VMC_BOP_PROTECT_RANGE] = "protect_range",
 };
 
 /* Frames the ioctl experiment maps round-robin (as the kernel's). */
@@ -433,6 +434,32 @@ static void ratios_for(const struct bench_report *r, unsigned int shift,
 		add_ratio(out, max, nr, "map: vmcursor / store floor", shift, n,
 			  bench_per_page(vm) / bench_per_page(w),
 			  shift == 12 ? 3 : 0, false, d);
+	}
+	/* The bulk operations, against the same targets. */
+	vm = find_row(r, "kernel", "map_many", shift, n, 0, 1, false);
+	if (vm && b) {
+		snprintf(d, sizeof(d), "%s %s %.1f ns/page / map_many %.1f",
+			 b->exp, b->op, bench_per_page(b), bench_per_page(vm));
+		add_ratio(out, max, nr, "map_many: best Linux / vmcursor",
+			  shift, n, bench_per_page(b) / bench_per_page(vm),
+			  shift == 12 ? 2 : 0, true, d);
+	}
+	w = find_row(r, "floor", "store", shift, n, 0, 1, false);
+	if (vm && w) {
+		snprintf(d, sizeof(d), "map_many %.1f / store %.2f ns/page",
+			 bench_per_page(vm), bench_per_page(w));
+		add_ratio(out, max, nr, "map_many: vmcursor / store floor",
+			  shift, n, bench_per_page(vm) / bench_per_page(w),
+			  shift == 12 ? 3 : 0, false, d);
+	}
+	vm = find_row(r, "window", "protect_range", shift, n, 0, 1, false);
+	w = find_row(r, "user", "mprotect", shift, n, 0, 1, false);
+	if (vm && w) {
+		snprintf(d, sizeof(d), "mprotect %.1f / window protect_range "
+			 "%.1f ns/page", bench_per_page(w), bench_per_page(vm));
+		add_ratio(out, max, nr, "protect_range: mprotect / vmcursor",
+			  shift, n, bench_per_page(w) / bench_per_page(vm), 2,
+			  true, d);
 	}
 	vm = find_row(r, "window", "unmap", shift, n, 0, 1, false);
 	w = find_row(r, "user", "munmap", shift, n, 0, 1, false);
@@ -1361,10 +1388,11 @@ static unsigned int fake_ops_of(uint32_t experiment, uint32_t *ops,
 	static const uint32_t floor_ops[] = { VMC_BOP_STORE, VMC_BOP_STORE_ALLOC };
 	static const uint32_t cursor_ops[] = {
 		VMC_BOP_MAP, VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_DRAIN,
-		VMC_BOP_UNMAP1,
+		VMC_BOP_UNMAP1, VMC_BOP_MAP_MANY, VMC_BOP_PROTECT_RANGE,
 	};
 	static const uint32_t window_ops[] = {
 		VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_UNMAP1,
+		VMC_BOP_PROTECT_RANGE,
 	};
 	static const uint32_t linux_ops[] = {
 		VMC_BOP_VMAP, VMC_BOP_VUNMAP, VMC_BOP_VM_MAP_RAM,
@@ -1384,10 +1412,11 @@ static unsigned int fake_ops_of(uint32_t experiment, uint32_t *ops,
 		break;
 	case VMC_BENCH_CURSOR:
 		src = cursor_ops;
-		n = 5;
+		n = 7;
 		break;
 	case VMC_BENCH_WINDOW:
 		src = window_ops;
+		n = 4;
 		*flags = VMC_BRES_WINDOW;
 		break;
 	case VMC_BENCH_LINUX:

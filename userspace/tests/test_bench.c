@@ -346,11 +346,13 @@ DEFINE_TEST(bench_fake_kernel_contract)
 	b.result_size = sizeof(res[0]);
 	b.max_results = 2;
 	EXPECT_U64(bench_fake_ioctl(&b), ENOSPC);
-	EXPECT_U64(b.out_nr_results, 5);
+	EXPECT_U64(b.out_nr_results, 7);
 	b.max_results = 8;
 	EXPECT_U64(bench_fake_ioctl(&b), 0);
 	EXPECT_U64(res[0].op, VMC_BOP_MAP);
 	EXPECT_U64(res[4].op, VMC_BOP_UNMAP1);
+	EXPECT_U64(res[5].op, VMC_BOP_MAP_MANY);
+	EXPECT_U64(res[6].op, VMC_BOP_PROTECT_RANGE);
 	EXPECT_U64(res[0].reps, 3);
 	b.experiment = VMC_BENCH_LINUX;
 	b.page_shift = 21;
@@ -414,7 +416,7 @@ DEFINE_TEST(bench_cli_failure)
 	EXPECT_CONTAINS(err, "vmcursor: bench: floor 4k N=512: Operation not "
 			"permitted (EPERM) - VMC_IOC_BENCH needs CAP_SYS_ADMIN");
 	EXPECT_U64(fake_calls(be, VMC_CMD_BENCH), 2);
-	EXPECT(r.nr == 5 && !strcmp(r.rows[0].exp, "kernel"));
+	EXPECT(r.nr == 7 && !strcmp(r.rows[0].exp, "kernel"));
 	bench_report_free(&r);
 	be->ops->destroy(be);
 	free(err);
