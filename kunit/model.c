@@ -230,6 +230,16 @@ static void vmm_fx_ref(struct vmm *m, struct vmc_frame *frame, u64 n)
  * Decision (b), (e): every reference an operation needs is obtained before
  * anything becomes visible; one that would pass VMC_REF_MAX is an error.
  */
+static u64 vmm_acc_refs(const struct vmm *m, const struct vmc_frame *frame)
+{
+	unsigned int k;
+
+	for (k = 0; k < m->acc.nr_frames; k++)
+		if (m->acc.frame[k] == frame)
+			return m->acc.refs[k];
+	return 0;
+}
+
 static int vmm_check_refs(const struct vmm *m)
 {
 	unsigned int k;
@@ -237,9 +247,36 @@ static int vmm_check_refs(const struct vmm *m)
 	if (!m->headroom)
 		return 0;
 	for (k = 0; k < m->fx.nr_frames; k++)
-		if (m->fx.refs[k] > m->headroom(m->fx.frame[k], m->headroom_arg))
+		if (m->fx.refs[k] + vmm_acc_refs(m, m->fx.frame[k]) >
+		    m->headroom(m->fx.frame[k], m->headroom_arg))
 			return -EOVERFLOW;
 	return 0;
+}
+
+/* A compound operation's step succeeded: add its effects to @m->acc. */
+static void vmm_acc_step(struct vmm *m)
+{
+	struct vmm_effects *acc = &m->acc, *fx = &m->fx;
+	unsigned int k, j;
+
+	acc->splits += fx->splits;
+	acc->tracked_splits += fx->tracked_splits;
+	acc->removed += fx->removed;
+	for (k = 0; k < fx->nr_frames; k++) {
+		for (j = 0; j < acc->nr_frames; j++)
+			if (acc->frame[j] == fx->frame[k])
+				break;
+		if (j == acc->nr_frames) {
+			if (j == VMM_FX_FRAMES) {
+				m->broken = true;
+				return;
+			}
+			acc->frame[j] = fx->frame[k];
+			acc->refs[j] = 0;
+			acc->nr_frames++;
+		}
+		acc->refs[j] += fx->refs[k];
+	}
 }
 
 static void vmm_cut_add(struct vmm *m, struct vmm_cuts *cs, u64 va, u64 size,
@@ -688,7 +725,7 @@ int vmm_protect_next(struct vmm *m, u64 len, const struct vmc_protect_op *op,
 	vmm_fx_cuts(m, &cs);
 	err = vmm_check_refs(m);
 	if (err || m->dry)
-		return err;
+		return err ? err : 1;
 	vmm_apply_cuts(m, &cs);
 	p = vmm_at(m, pos);
 	if (!p || p->va != pos) {
@@ -700,4 +737,73 @@ int vmm_protect_next(struct vmm *m, u64 len, const struct vmc_protect_op *op,
 	*pend = pos + p->size;
 	vmm_set_va(m, *pend);
 	return 1;
+}
+
+/**
+ * vmm_map_many() - @n maps in a row, stopping at the first that fails
+ * @m: the model
+ * @items: the items, mapped at consecutive cursor positions
+ * @n: their number
+ * @done: set to the number mapped
+ *
+ * vmcursor's bulk map is specified as @n calls of map (map_spec each);
+ * the references all of them take are reserved before each is written,
+ * so they count together against the headroom. @m->acc sums the effects.
+ * Context: any.
+ * Return: 0, or the errno of item *@done (which changed nothing).
+ */
+int vmm_map_many(struct vmm *m, const struct vmc_item *items, unsigned long n,
+		 unsigned long *done)
+{
+	int err = 0;
+
+	memset(&m->acc, 0, sizeof(m->acc));
+	for (*done = 0; *done < n; ++*done) {
+		err = vmm_map(m, &items[*done]);
+		if (err || m->dry)
+			break;
+		vmm_acc_step(m);
+	}
+	memset(&m->fx, 0, sizeof(m->fx));
+	return err;
+}
+
+/**
+ * vmm_protect_range() - protect_next until nothing is left in the range
+ * @m: the model
+ * @len: length of the range from va
+ * @op: the property change
+ * @limit: stop after this many leaves (the full operation: U64_MAX)
+ * @count: set to the number of leaves protected
+ *
+ * vmcursor's bulk protect is specified as protect_next over the rest of
+ * the range until it finds nothing: every leaf meeting the range ends up
+ * inside it with @op applied, and va' is anywhere in [va + @len, end]. A
+ * step that fails changes nothing, so the cursor stays after the last
+ * protected leaf.
+ * Context: any.
+ * Return: 0, or the errno of the failing step (or of @len).
+ */
+int vmm_protect_range(struct vmm *m, u64 len, const struct vmc_protect_op *op,
+		      u64 limit, u64 *count)
+{
+	u64 fend, a, b;
+	int ret;
+
+	memset(&m->acc, 0, sizeof(m->acc));
+	*count = 0;
+	vmm_begin(m);
+	ret = vmm_check_len(m, len);
+	if (ret)
+		return ret;
+	fend = m->va + len;
+	while (*count < limit) {
+		ret = vmm_protect_next(m, fend - m->va, op, &a, &b);
+		if (ret <= 0)
+			break;
+		vmm_acc_step(m);
+		++*count;
+	}
+	memset(&m->fx, 0, sizeof(m->fx));
+	return ret < 0 ? ret : 0;
 }

@@ -33,7 +33,7 @@ struct vmm_map {
 };
 
 /* Frames an operation needs references on before it writes anything. */
-#define VMM_FX_FRAMES	4
+#define VMM_FX_FRAMES	32
 
 /**
  * struct vmm_effects - what the last operation did (or, dry, would do)
@@ -69,6 +69,9 @@ struct vmm_effects {
  * @dry: operations only check and compute @fx; nothing changes
  * @broken: an operation needed more capacity than reserved
  * @fx: effects of the last mutating operation
+ * @acc: effects of the steps a compound operation (map_many,
+ *	protect_range) has done so far; its references count against
+ *	@headroom too
  * @headroom: optional; references @frame can still take before its count
  *	passes VMC_REF_MAX (unlimited when NULL)
  * @headroom_arg: passed to @headroom
@@ -87,6 +90,7 @@ struct vmm {
 	bool dry;
 	bool broken;
 	struct vmm_effects fx;
+	struct vmm_effects acc;
 	u64 (*headroom)(const struct vmc_frame *frame, void *arg);
 	void *headroom_arg;
 };
@@ -108,6 +112,10 @@ int vmm_map(struct vmm *m, const struct vmc_item *item);
 int vmm_unmap(struct vmm *m, u64 len, u64 *count);
 int vmm_protect_next(struct vmm *m, u64 len, const struct vmc_protect_op *op,
 		     u64 *pstart, u64 *pend);
+int vmm_map_many(struct vmm *m, const struct vmc_item *items, unsigned long n,
+		 unsigned long *done);
+int vmm_protect_range(struct vmm *m, u64 len, const struct vmc_protect_op *op,
+		      u64 limit, u64 *count);
 bool vmm_sync_va(struct vmm *m, u64 real_va);
 unsigned long vmm_count_in(const struct vmm *m, u64 start, u64 end,
 			   unsigned long *first);

@@ -52,6 +52,8 @@ static const char *const vmr_kind_name[VMR_NR_KINDS] = {
 	[VMR_FIND] = "find_next",
 	[VMR_QUERY] = "query",
 	[VMR_PEEK] = "peek",
+	[VMR_MAP_MANY] = "map_many",
+	[VMR_PROTECT_RANGE] = "protect_range",
 };
 
 /* Hot 2 MiB and 4 KiB indices: both sides of every boundary. */
@@ -188,6 +190,19 @@ static int vmr_describe(const struct vmr_rec *rec, char *buf, size_t len)
 				 rec->va, inj);
 	case VMR_DESTROY:
 		return scnprintf(buf, len, "destroy");
+	case VMR_MAP_MANY:
+		return scnprintf(buf, len,
+				 "map_many n %u kind %u L%u frame %u off %u pa %#llx prop %#x/%#x@%u spoil %u@%u = %d done %llu va %#llx%s",
+				 rec->run.n, rec->run.kind, rec->run.level,
+				 rec->run.frame, rec->run.off, rec->run.pa,
+				 rec->run.prop, rec->run.prop2, rec->run.prop_at,
+				 rec->run.spoil, rec->run.spoil_at, rec->ret,
+				 rec->out, rec->va, inj);
+	case VMR_PROTECT_RANGE:
+		return scnprintf(buf, len,
+				 "protect_range len %#llx op %u/%#x = %d count %llu va %#llx%s",
+				 rec->arg, rec->pop.kind, rec->pop.val, rec->ret,
+				 rec->out, rec->va, inj);
 	default:
 		return scnprintf(buf, len, "%s %#llx = %d out %#llx va %#llx%s",
 				 name, rec->arg, rec->ret, rec->out, rec->va, inj);
@@ -516,14 +531,20 @@ static void vmr_pick_item(struct vmr *r, struct vmc_item *item, int level)
 	}
 }
 
-/* Break one precondition of map on purpose. */
-static void vmr_spoil_item(struct vmr *r, struct vmc_item *item)
+#define VMR_SPOILS	8
+
+/* Break one precondition of map on purpose, the @how-th way. */
+static void vmr_spoil_item(struct vmr *r, struct vmc_item *item,
+			   unsigned int how)
 {
 	const struct vmr_frames *fr = r->cfg.frames;
 
-	switch (vmr_below(r, 7)) {
+	switch (how) {
 	case 0:
-		item->level = vmr_chance(r, 50) ? 0 : 4;
+		item->level = 0;
+		break;
+	case 7:
+		item->level = 4;
 		break;
 	case 1:
 		item->pa += item->level > 1 ? VMM_4K : VMM_4K / 2;
@@ -545,10 +566,10 @@ static void vmr_spoil_item(struct vmr *r, struct vmc_item *item)
 	default:
 		/* A tracked leaf that does not lie inside its frame. */
 		if (item->level == 1) {
-			item->frame = fr->f2m[vmr_below(r, fr->nr_2m)];
+			item->frame = fr->f2m[0];
 			item->pa = vmc_frame_pa(item->frame) + VMM_2M;
 		} else {
-			item->frame = fr->f4k[vmr_below(r, fr->nr_4k)];
+			item->frame = fr->f4k[0];
 			item->pa = ALIGN_DOWN(vmc_frame_pa(item->frame),
 					      vmr_size(item->level));
 		}
@@ -561,9 +582,81 @@ static void vmr_gen_map(struct vmr *r, struct vmr_rec *rec, int level)
 	rec->kind = VMR_MAP;
 	vmr_pick_item(r, &rec->item, level);
 	if (vmr_chance(r, 6)) {
-		vmr_spoil_item(r, &rec->item);
+		vmr_spoil_item(r, &rec->item, vmr_below(r, VMR_SPOILS));
 		rec->invalid = true;
 	}
+}
+
+/* Make the items of a map_many run into r->items (deterministic). */
+static void vmr_expand(struct vmr *r, const struct vmr_run *run)
+{
+	const struct vmr_frames *fr = r->cfg.frames;
+	unsigned int i;
+
+	for (i = 0; i < run->n; i++) {
+		struct vmc_item *it = &r->items[i];
+
+		memset(it, 0, sizeof(*it));
+		it->level = run->level;
+		switch (run->kind) {
+		case VMR_RUN_F4K:
+			it->frame = fr->f4k[(run->frame + i) % fr->nr_4k];
+			it->pa = vmc_frame_pa(it->frame);
+			it->level = 1;
+			break;
+		case VMR_RUN_PIECES:
+			/* May run past the frame's end: -ERANGE there. */
+			it->frame = fr->f2m[run->frame % fr->nr_2m];
+			it->pa = vmc_frame_pa(it->frame) + (u64)(run->off + i) * VMM_4K;
+			it->level = 1;
+			break;
+		case VMR_RUN_F2M:
+			it->frame = fr->f2m[(run->frame + i) % fr->nr_2m];
+			it->pa = vmc_frame_pa(it->frame);
+			it->level = 2;
+			break;
+		case VMR_RUN_MIXED:
+			it->level = i % 4 == 3 ? 2 : 1;
+			it->pa = run->pa + (u64)i * VMM_2M;
+			break;
+		default:
+			it->pa = run->pa + (u64)i * vmr_size(run->level);
+			break;
+		}
+		it->prop = i >= run->prop_at ? run->prop2 : run->prop;
+		if (i == run->spoil_at)
+			vmr_spoil_item(r, it, run->spoil);
+	}
+}
+
+/* A map_many call; the run's first item decides the cursor alignment. */
+static int vmr_gen_run(struct vmr *r, struct vmr_run *run)
+{
+	unsigned int x = vmr_below(r, 100);
+
+	memset(run, 0, sizeof(*run));
+	run->kind = vmr_below(r, VMR_NR_RUN_KINDS);
+	run->level = run->kind == VMR_RUN_F2M ? 2 : run->kind == VMR_RUN_UNTRACKED ?
+		     vmr_pick_level(r) : 1;
+	if (x < 5)
+		run->n = 0;
+	else if (x < 60)
+		run->n = 1 + vmr_below(r, 16);
+	else if (x < 85)
+		run->n = 1 + vmr_below(r, 64);
+	else
+		run->n = 1 + vmr_below(r, VMR_MAX_ITEMS);
+	if (run->level == 3)
+		run->n = min_t(u16, run->n, 4);
+	run->frame = vmr_below(r, 256);
+	run->off = vmr_below(r, 512);
+	run->pa = ALIGN(vmr_pick_pa(r, run->level), VMM_2M);
+	run->prop = vmr_pick_prop(r);
+	run->prop2 = vmr_pick_prop(r);
+	run->prop_at = vmr_chance(r, 30) ? vmr_below(r, run->n + 1) : run->n;
+	run->spoil = vmr_below(r, VMR_SPOILS);
+	run->spoil_at = vmr_chance(r, 10) ? vmr_below(r, run->n + 1) : run->n;
+	return run->level;
 }
 
 static void vmr_gen_jump(struct vmr *r, struct vmr_rec *rec, u64 va)
@@ -599,24 +692,43 @@ static void vmr_gen_jump(struct vmr *r, struct vmr_rec *rec, u64 va)
 	}
 }
 
-/* Map at va, or jump to an aligned spot first and map there next. */
-static void vmr_gen_place(struct vmr *r, struct vmr_rec *rec, u64 va)
+/* The pending map or map_many call (after a jump to an aligned spot). */
+static void vmr_gen_mapping(struct vmr *r, struct vmr_rec *rec, int level,
+			    struct vmr_run *run)
 {
-	int level = vmr_pick_level(r);
+	if (!run) {
+		vmr_gen_map(r, rec, level);
+		return;
+	}
+	rec->kind = VMR_MAP_MANY;
+	rec->run = *run;
+	rec->invalid = run->spoil_at < run->n;
+}
+
+/*
+ * Map (or map many, with @many) at va, or jump to an aligned spot first
+ * and map there with the next call.
+ */
+static void vmr_gen_place(struct vmr *r, struct vmr_rec *rec, u64 va,
+			  bool many)
+{
+	struct vmr_run *run = many ? &r->pending_run : NULL;
+	int level = many ? vmr_gen_run(r, run) : vmr_pick_level(r);
 	u64 size = vmr_size(level), target;
 
 	if (vmr_chance(r, 35) && IS_ALIGNED(va, size)) {
-		vmr_gen_map(r, rec, level);
+		vmr_gen_mapping(r, rec, level, run);
 		return;
 	}
 	target = vmr_pick_in(r, r->start, r->end, size, size);
 	if (target == VMR_NONE) {
-		vmr_gen_map(r, rec, level);
+		vmr_gen_mapping(r, rec, level, run);
 		return;
 	}
 	rec->kind = VMR_JUMP;
 	rec->arg = target;
 	r->next_map_level = level;
+	r->next_run = run;
 }
 
 static u64 vmr_pick_len(struct vmr *r, struct vmr_rec *rec, u64 va)
@@ -679,8 +791,13 @@ static void vmr_gen_len_op(struct vmr *r, struct vmr_rec *rec, int kind,
 {
 	rec->kind = kind;
 	rec->arg = vmr_pick_len(r, rec, va);
-	if (kind == VMR_PROTECT)
+	if (kind == VMR_PROTECT || kind == VMR_PROTECT_RANGE)
 		vmr_pick_pop(r, &rec->pop);
+}
+
+static bool vmr_compound(const struct vmr_rec *rec)
+{
+	return rec->kind == VMR_MAP_MANY || rec->kind == VMR_PROTECT_RANGE;
 }
 
 static void vmr_gen_inject(struct vmr *r, struct vmr_rec *rec)
@@ -690,9 +807,10 @@ static void vmr_gen_inject(struct vmr *r, struct vmr_rec *rec)
 
 	if (r->cfg.mode != VMR_SOLO || rec->invalid)
 		return;
+	/* Raised counts only for single calls: see vmm_map_many(). */
 	if (r->ovf_session && (mut || rec->kind == VMR_QUERY))
 		rec->inject = VMR_INJ_OVF;
-	else if (mut && vmr_chance(r, 3))
+	else if ((mut || vmr_compound(rec)) && vmr_chance(r, 3))
 		rec->inject = VMR_INJ_NOMEM;
 }
 
@@ -704,20 +822,24 @@ static void vmr_gen(struct vmr *r, struct vmr_rec *rec)
 	memset(rec, 0, sizeof(*rec));
 	rec->seq = r->session_seq;
 	if (r->next_map_level) {
-		vmr_gen_map(r, rec, r->next_map_level);
+		vmr_gen_mapping(r, rec, r->next_map_level, r->next_run);
 		r->next_map_level = 0;
 	} else if (r->purge) {
 		r->purge = false;
 		rec->kind = VMR_UNMAP;
 		rec->arg = r->end - va;
-	} else if (x < 12) {
+	} else if (x < 11) {
 		vmr_gen_jump(r, rec, va);
-	} else if (x < 40) {
-		vmr_gen_place(r, rec, va);
+	} else if (x < 36) {
+		vmr_gen_place(r, rec, va, false);
+	} else if (x < 42) {
+		vmr_gen_place(r, rec, va, true);
 	} else if (x < 54) {
 		vmr_gen_len_op(r, rec, VMR_UNMAP, va);
-	} else if (x < 70) {
+	} else if (x < 66) {
 		vmr_gen_len_op(r, rec, VMR_PROTECT, va);
+	} else if (x < 71) {
+		vmr_gen_len_op(r, rec, VMR_PROTECT_RANGE, va);
 	} else if (x < 80) {
 		vmr_gen_len_op(r, rec, VMR_FIND, va);
 	} else {
@@ -832,12 +954,21 @@ static void vmr_purge_range(struct vmr *r, u64 *ps, u64 *pe)
 
 /* ---- checking a call against a model ---------------------------------- */
 
-static int vmr_model_op(struct vmm *m, const struct vmr_rec *rec, u64 *a,
-			u64 *b, const struct vmm_map **p)
+static int vmr_model_op(struct vmr *r, struct vmm *m, const struct vmr_rec *rec,
+			u64 *a, u64 *b, const struct vmm_map **p)
 {
 	struct vmc_protect_op op = { .fn = vmr_pop_fn, .arg = &rec->pop };
+	unsigned long done;
+	int err;
 
 	switch (rec->kind) {
+	case VMR_MAP_MANY:
+		vmr_expand(r, &rec->run);
+		err = vmm_map_many(m, r->items, rec->run.n, &done);
+		*a = done;
+		return err;
+	case VMR_PROTECT_RANGE:
+		return vmm_protect_range(m, rec->arg, &op, U64_MAX, a);
 	case VMR_CREATE:
 		return vmm_create(m, rec->arg, rec->arg2);
 	case VMR_JUMP:
@@ -886,7 +1017,7 @@ static void vmr_check_rec(struct vmr *r, struct vmm *m, const struct vmr_rec *re
 		vmm_destroy(m);
 		return;
 	}
-	want = vmr_model_op(m, rec, &a, &b, &p);
+	want = vmr_model_op(r, m, rec, &a, &b, &p);
 	if (m->broken) {
 		vmr_fail(r, "model: capacity exceeded");
 		return;
@@ -906,6 +1037,9 @@ static void vmr_check_rec(struct vmr *r, struct vmm *m, const struct vmr_rec *re
 			 rec->out, rec->out2, a, b);
 	else if (rec->kind == VMR_FIND && want == 1 && rec->out != a)
 		vmr_fail(r, "find_next found %#llx, the model %#llx", rec->out, a);
+	else if (vmr_compound(rec) && rec->out != a)
+		vmr_fail(r, "%s did %llu, the model %llu",
+			 vmr_kind_name[rec->kind], rec->out, a);
 	else if ((rec->kind == VMR_QUERY || rec->kind == VMR_PEEK) && !want)
 		vmr_check_query(r, m, rec, p);
 	if (!r->failed && !vmm_sync_va(m, rec->va))
@@ -922,16 +1056,24 @@ static u64 vmr_headroom(const struct vmc_frame *frame, void *arg)
 	return frame == r->ovf_frame ? r->ovf_room : U64_MAX;
 }
 
+/*
+ * The next node allocation fails, and the cursor has no preallocated node
+ * left; with no spare node in the space either, any split must fail.
+ * Compound calls are judged afterwards, step by step (vmr_verify_partial()).
+ */
 static void vmr_prepare_nomem(struct vmr *r, struct vmr_rec *rec)
 {
 	u64 a, b;
 	const struct vmm_map *p;
 
-	r->model.dry = true;
-	rec->dry_ret = vmr_model_op(&r->model, rec, &a, &b, &p);
-	r->model.dry = false;
-	rec->must_fail = rec->dry_ret >= 0 && r->model.fx.splits &&
-			 !READ_ONCE(r->space->nr_spare);
+	rec->no_spare = !READ_ONCE(r->space->nr_spare);
+	if (!vmr_compound(rec)) {
+		r->model.dry = true;
+		rec->dry_ret = vmr_model_op(r, &r->model, rec, &a, &b, &p);
+		r->model.dry = false;
+		rec->must_fail = rec->dry_ret >= 0 && r->model.fx.splits &&
+				 rec->no_spare;
+	}
 	vmc_test_cursor_drop_pool(r->c);
 	WRITE_ONCE(vmc_test_fail_node_alloc, 1);
 }
@@ -954,7 +1096,7 @@ static void vmr_prepare_ovf(struct vmr *r, struct vmr_rec *rec)
 	if (r->ovf_frame || vmr_frees_pending(r))
 		return;
 	r->model.dry = true;
-	err = vmr_model_op(&r->model, rec, &a, &b, &p);
+	err = vmr_model_op(r, &r->model, rec, &a, &b, &p);
 	r->model.dry = false;
 	if (err < 0)
 		return;
@@ -1030,6 +1172,7 @@ static void vmr_exec_query(struct vmr *r, struct vmr_rec *rec)
 static void vmr_exec(struct vmr *r, struct vmr_rec *rec)
 {
 	struct vmc_protect_op op = { .fn = vmr_pop_fn, .arg = &rec->pop };
+	unsigned long done;
 
 	if (rec->inject == VMR_INJ_NOMEM)
 		vmr_prepare_nomem(r, rec);
@@ -1054,6 +1197,15 @@ static void vmr_exec(struct vmr *r, struct vmr_rec *rec)
 		break;
 	case VMR_FIND:
 		rec->ret = vmc_cursor_find_next(r->c, rec->arg, &rec->out);
+		break;
+	case VMR_MAP_MANY:
+		vmr_expand(r, &rec->run);
+		rec->ret = vmc_cursor_map_many(r->c, r->items, rec->run.n, &done);
+		rec->out = done;
+		break;
+	case VMR_PROTECT_RANGE:
+		rec->ret = vmc_cursor_protect_range(r->c, rec->arg, &op,
+						    &rec->out);
 		break;
 	default:
 		vmr_exec_query(r, rec);
@@ -1084,13 +1236,17 @@ static void vmr_account(struct vmr *r, const struct vmr_rec *rec)
 
 static bool vmr_read_only(const struct vmr_rec *rec)
 {
+	/* A bulk call that fails keeps what it did before the failing step. */
+	if (vmr_compound(rec))
+		return rec->ret < 0 && !rec->out;
 	return rec->ret < 0 || rec->kind == VMR_JUMP || rec->kind == VMR_FIND ||
 	       rec->kind == VMR_QUERY || rec->kind == VMR_PEEK;
 }
 
 static void vmr_count_effects(struct vmr *r, const struct vmr_rec *rec)
 {
-	const struct vmm_effects *fx = &r->model.fx;
+	const struct vmm_effects *fx = vmr_compound(rec) ? &r->model.acc :
+				       &r->model.fx;
 
 	if (rec->ret < 0) {
 		r->ovf += rec->ret == -EOVERFLOW;
@@ -1098,10 +1254,57 @@ static void vmr_count_effects(struct vmr *r, const struct vmr_rec *rec)
 	}
 	r->splits += fx->splits;
 	r->tracked_splits += fx->tracked_splits;
-	if (rec->kind == VMR_MAP && fx->removed) {
+	if ((rec->kind == VMR_MAP || rec->kind == VMR_MAP_MANY) && fx->removed) {
 		r->replaced++;
 		r->replaced_many += fx->removed > 1;
 	}
+}
+
+/*
+ * A bulk call failed with injected -ENOMEM after *out steps: those steps
+ * must be what the model does, and the failing step an otherwise valid
+ * one; without a spare node none of the steps done may have split.
+ */
+static void vmr_verify_partial(struct vmr *r, const struct vmr_rec *rec)
+{
+	struct vmc_protect_op op = { .fn = vmr_pop_fn, .arg = &rec->pop };
+	struct vmm *m = &r->model;
+	u64 fend = m->va + rec->arg, count, a, b;
+	unsigned long done;
+	int err, next;
+
+	if (rec->kind == VMR_MAP_MANY) {
+		if (rec->out >= rec->run.n) {
+			vmr_fail(r, "-ENOMEM after all %llu items", rec->out);
+			return;
+		}
+		vmr_expand(r, &rec->run);
+		err = vmm_map_many(m, r->items, rec->out, &done);
+		count = done;
+	} else {
+		err = vmm_protect_range(m, rec->arg, &op, rec->out, &count);
+	}
+	if (err || count != rec->out) {
+		vmr_fail(r, "-ENOMEM after %llu steps; the model: %d after %llu",
+			 rec->out, err, count);
+		return;
+	}
+	vmr_count_effects(r, rec);
+	if (rec->no_spare && m->acc.splits) {
+		vmr_fail(r, "a split with no node to spare did not fail");
+		return;
+	}
+	m->dry = true;
+	if (rec->kind == VMR_MAP_MANY)
+		next = vmm_map(m, &r->items[done]);
+	else
+		next = vmm_protect_next(m, fend - m->va, &op, &a, &b);
+	m->dry = false;
+	if (next != (rec->kind == VMR_MAP_MANY ? 0 : 1))
+		vmr_fail(r, "-ENOMEM, but the model's next step gives %d", next);
+	else if (!vmm_sync_va(m, rec->va))
+		vmr_fail(r, "cursor va %#llx, the model allows [%#llx, %#llx]",
+			 rec->va, m->va_lo, m->va_hi);
 }
 
 /* Check a call against the model and the tree (VMR_SOLO, VMR_REGION). */
@@ -1110,7 +1313,11 @@ static void vmr_verify(struct vmr *r, const struct vmr_rec *rec, u64 fp)
 	bool same = vmr_read_only(rec);
 	u64 hash, t0;
 
-	if (rec->inject == VMR_INJ_NOMEM && rec->ret == -ENOMEM) {
+	if (rec->inject == VMR_INJ_NOMEM && rec->ret == -ENOMEM &&
+	    vmr_compound(rec)) {
+		r->nomem++;
+		vmr_verify_partial(r, rec);
+	} else if (rec->inject == VMR_INJ_NOMEM && rec->ret == -ENOMEM) {
 		r->nomem++;
 		r->nomem_forced += rec->must_fail;
 		if (rec->dry_ret < 0)
@@ -1122,6 +1329,9 @@ static void vmr_verify(struct vmr *r, const struct vmr_rec *rec, u64 fp)
 	} else {
 		vmr_check_rec(r, &r->model, rec);
 		vmr_count_effects(r, rec);
+		if (!r->failed && rec->inject == VMR_INJ_NOMEM &&
+		    vmr_compound(rec) && rec->no_spare && r->model.acc.splits)
+			vmr_fail(r, "a split with no node to spare did not fail");
 	}
 	r->model.headroom = NULL;
 	r->max_maps = max(r->max_maps, r->model.nr);
@@ -1221,7 +1431,7 @@ static void vmr_session(struct vmr *r)
 		valid = vmr_pick_range(r, &rec.arg, &rec.arg2);
 
 	if (r->cfg.mode != VMR_RECORD &&
-	    vmm_reserve(&r->model, (n + 1) * VMM_MAX_GROWTH)) {
+	    vmm_reserve(&r->model, (n + 1) * (VMM_MAX_GROWTH + VMR_MAX_ITEMS))) {
 		vmr_fail(r, "model: out of memory");
 		return;
 	}
@@ -1252,6 +1462,7 @@ static void vmr_session(struct vmr *r)
 	r->start = rec.arg;
 	r->end = rec.arg2;
 	r->next_map_level = 0;
+	r->next_run = NULL;
 	for (k = 0; k < n && !r->failed; k++)
 		if (vmr_step(r))
 			break;
@@ -1330,7 +1541,8 @@ int vmr_init(struct vmr *r, struct kunit *test, struct vmc_space *space,
 	r->next_full = cfg->full_every;
 	vmm_init(&r->model, space->va_end);
 	r->c = kzalloc(sizeof(*r->c), GFP_KERNEL);
-	if (!r->c)
+	r->items = kcalloc(VMR_MAX_ITEMS, sizeof(*r->items), GFP_KERNEL);
+	if (!r->c || !r->items)
 		return -ENOMEM;
 	if (cfg->mode == VMR_RECORD) {
 		r->cap_log = 3 * cfg->ops + 16;
@@ -1351,8 +1563,10 @@ void vmr_fini(struct vmr *r)
 {
 	vmm_free(&r->model);
 	kvfree(r->log);
+	kfree(r->items);
 	kfree(r->c);
 	r->log = NULL;
+	r->items = NULL;
 	r->c = NULL;
 }
 
@@ -1373,9 +1587,10 @@ void vmr_report(struct vmr *r, const char *name)
 	/* The KUnit log of a case holds 512 bytes: details go to the console. */
 	kunit_info(r->test, "%s: seed %llu: %lu ops, %lu sessions, %llu ms\n",
 		   name, r->cfg.seed, r->ops, r->sessions, r->ns / NSEC_PER_MSEC);
-	pr_info("vmcursor_test: %s: seed %llu: %lu maps (%lu replacing, %lu of them several mappings) %lu unmaps %lu protects %lu finds %lu queries %lu jumps; %lu errors; injected: %lu -ENOMEM (%lu where a split had to allocate), %lu sessions with a raised count, %lu -EOVERFLOW; %lu splits (%lu of tracked 2 MiB leaves); up to %lu mappings\n",
+	pr_info("vmcursor_test: %s: seed %llu: %lu maps (%lu replacing, %lu of them several mappings) %lu map_many %lu unmaps %lu protects %lu protect_range %lu finds %lu queries %lu jumps; %lu errors; injected: %lu -ENOMEM (%lu where a split had to allocate), %lu sessions with a raised count, %lu -EOVERFLOW; %lu splits (%lu of tracked 2 MiB leaves); up to %lu mappings\n",
 		name, r->cfg.seed, r->count[VMR_MAP], r->replaced,
-		r->replaced_many, r->count[VMR_UNMAP], r->count[VMR_PROTECT],
+		r->replaced_many, r->count[VMR_MAP_MANY], r->count[VMR_UNMAP],
+		r->count[VMR_PROTECT], r->count[VMR_PROTECT_RANGE],
 		r->count[VMR_FIND], r->count[VMR_QUERY] + r->count[VMR_PEEK],
 		r->count[VMR_JUMP], r->errors, r->nomem, r->nomem_forced,
 		r->ovf_sessions, r->ovf, r->splits, r->tracked_splits,
@@ -1475,7 +1690,7 @@ bool vmr_replay(struct vmr *r, struct vmr *const *logs, unsigned int nr,
 		for (; pos[best] <= end && pos[best] < logs[best]->nr_log; pos[best]++) {
 			const struct vmr_rec *rec = &logs[best]->log[pos[best]];
 
-			if (vmm_reserve(m, VMM_MAX_GROWTH)) {
+			if (vmm_reserve(m, VMM_MAX_GROWTH + VMR_MAX_ITEMS)) {
 				vmr_fail(r, "replay: out of memory");
 				return false;
 			}

@@ -23,8 +23,13 @@ enum vmr_kind {
 	VMR_FIND,
 	VMR_QUERY,
 	VMR_PEEK,
+	VMR_MAP_MANY,
+	VMR_PROTECT_RANGE,
 	VMR_NR_KINDS,
 };
+
+/* Items of one vmc_cursor_map_many() call, at most. */
+#define VMR_MAX_ITEMS	600
 
 /*
  * VMR_SOLO: one thread owns the space; the whole tree is compared with
@@ -57,6 +62,45 @@ struct vmr_pop {
 	u32 val;
 };
 
+/* How the items of a map_many run are made (struct vmr_run). */
+enum vmr_run_kind {
+	VMR_RUN_UNTRACKED,	/* contiguous physical addresses */
+	VMR_RUN_F4K,		/* 4 KiB frames, round robin */
+	VMR_RUN_PIECES,		/* consecutive 4 KiB pieces of a 2 MiB frame */
+	VMR_RUN_F2M,		/* whole 2 MiB frames, round robin */
+	VMR_RUN_MIXED,		/* untracked, a 2 MiB item every fourth */
+	VMR_NR_RUN_KINDS,
+};
+
+/**
+ * struct vmr_run - the items of a map_many call, compactly (the log keeps
+ *	this, and the items are made again from it for the model)
+ * @n: number of items
+ * @kind: enum vmr_run_kind
+ * @level: leaf level (VMR_RUN_UNTRACKED)
+ * @frame: index of the first frame
+ * @off: first piece (VMR_RUN_PIECES)
+ * @spoil: how item @spoil_at is spoiled (see vmr_spoil_item())
+ * @prop_at: items from this index on get @prop2
+ * @spoil_at: index of the spoiled item, or @n for none
+ * @prop: property of the items
+ * @prop2: property of the items from @prop_at on
+ * @pa: first physical address (untracked kinds)
+ */
+struct vmr_run {
+	u16 n;
+	u8 kind;
+	u8 level;
+	u8 frame;
+	u8 spoil;
+	u16 off;
+	u16 prop_at;
+	u16 spoil_at;
+	u32 prop;
+	u32 prop2;
+	u64 pa;
+};
+
 /**
  * struct vmr_rec - one API call: its arguments and the real results
  * @seq: session number (VMR_RECORD: the order overlapping sessions ran in)
@@ -65,6 +109,8 @@ struct vmr_pop {
  * @invalid: the arguments were spoiled on purpose
  * @must_fail: with VMR_INJ_NOMEM: the model says a huge leaf must be split
  *	and no spare node exists, so the call must fail with -ENOMEM
+ * @no_spare: with VMR_INJ_NOMEM: the space had no spare node, so any
+ *	split must fail
  * @q_mapped: query result: mapped
  * @q_level: query result: level
  * @ret: return value
@@ -72,9 +118,11 @@ struct vmr_pop {
  * @arg: create start, jump target or length
  * @arg2: create end
  * @item: map item
- * @pop: protect_next change
- * @out: count, address found, protected start, query start, or the time
- *	a session's cursor was created or destroyed
+ * @pop: protect_next or protect_range change
+ * @run: map_many items
+ * @out: count (unmap, map_many, protect_range), address found,
+ *	protected start, query start, or the time a session's cursor was
+ *	created or destroyed
  * @out2: protected end or query end
  * @q_item: query result: the item
  * @va: the cursor's va after the call
@@ -85,6 +133,7 @@ struct vmr_rec {
 	u8 inject;
 	bool invalid;
 	bool must_fail;
+	bool no_spare;
 	bool q_mapped;
 	u8 q_level;
 	int ret;
@@ -93,6 +142,7 @@ struct vmr_rec {
 	u64 arg2;
 	struct vmc_item item;
 	struct vmr_pop pop;
+	struct vmr_run run;
 	u64 out;
 	u64 out2;
 	struct vmc_item q_item;
@@ -169,6 +219,9 @@ struct vmr_config {
  * @end: current cursor range end
  * @next_map_level: the next call maps a leaf of this level (after a jump
  *	to an aligned spot)
+ * @next_run: with @next_map_level, the next call is this map_many
+ * @pending_run: storage for @next_run
+ * @items: map_many items, made from a struct vmr_run
  * @purge: the session empties its range first (too many mappings)
  * @session_seq: seq of the current session
  * @hash: hash of the window after the last call
@@ -222,6 +275,9 @@ struct vmr {
 	u64 start;
 	u64 end;
 	int next_map_level;
+	struct vmr_run *next_run;
+	struct vmr_run pending_run;
+	struct vmc_item *items;
 	bool purge;
 	u64 session_seq;
 	u64 hash;
