@@ -234,6 +234,8 @@ static u64 vmm_acc_refs(const struct vmm *m, const struct vmc_frame *frame)
 {
 	unsigned int k;
 
+	if (!m->compound)
+		return 0;
 	for (k = 0; k < m->acc.nr_frames; k++)
 		if (m->acc.frame[k] == frame)
 			return m->acc.refs[k];
@@ -758,12 +760,14 @@ int vmm_map_many(struct vmm *m, const struct vmc_item *items, unsigned long n,
 	int err = 0;
 
 	memset(&m->acc, 0, sizeof(m->acc));
+	m->compound = true;
 	for (*done = 0; *done < n; ++*done) {
 		err = vmm_map(m, &items[*done]);
 		if (err || m->dry)
 			break;
 		vmm_acc_step(m);
 	}
+	m->compound = false;
 	memset(&m->fx, 0, sizeof(m->fx));
 	return err;
 }
@@ -797,6 +801,7 @@ int vmm_protect_range(struct vmm *m, u64 len, const struct vmc_protect_op *op,
 	if (ret)
 		return ret;
 	fend = m->va + len;
+	m->compound = true;
 	while (*count < limit) {
 		ret = vmm_protect_next(m, fend - m->va, op, &a, &b);
 		if (ret <= 0)
@@ -804,6 +809,7 @@ int vmm_protect_range(struct vmm *m, u64 len, const struct vmc_protect_op *op,
 		vmm_acc_step(m);
 		++*count;
 	}
+	m->compound = false;
 	memset(&m->fx, 0, sizeof(m->fx));
 	return ret < 0 ? ret : 0;
 }

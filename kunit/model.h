@@ -71,7 +71,8 @@ struct vmm_effects {
  * @fx: effects of the last mutating operation
  * @acc: effects of the steps a compound operation (map_many,
  *	protect_range) has done so far; its references count against
- *	@headroom too
+ *	@headroom too while @compound is set
+ * @compound: a compound operation is running
  * @headroom: optional; references @frame can still take before its count
  *	passes VMC_REF_MAX (unlimited when NULL)
  * @headroom_arg: passed to @headroom
@@ -91,6 +92,7 @@ struct vmm {
 	bool broken;
 	struct vmm_effects fx;
 	struct vmm_effects acc;
+	bool compound;
 	u64 (*headroom)(const struct vmc_frame *frame, void *arg);
 	void *headroom_arg;
 };

@@ -1345,7 +1345,7 @@ static void vmr_verify(struct vmr *r, const struct vmr_rec *rec, u64 fp)
 	else if (same && r->refs_valid && r->refs != vmr_ref_sum(r))
 		vmr_fail(r, "a reference count changed (%s)",
 			 rec->ret < 0 ? "failed call" : "read-only call");
-	else if (fp && fp != vt_fingerprint(r->test))
+	else if (same && fp && fp != vt_fingerprint(r->test))
 		vmr_fail(r, "the fingerprint changed (failed call)");
 	r->hash = hash;
 	r->ns_fp += ktime_get_ns() - t0;
