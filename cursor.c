@@ -556,6 +556,35 @@ static void vmc_clamp(struct vmc_cursor *c)
 		c->va = c->end;
 }
 
+/*
+ * Move to the first leaf at or after va and before @fend, skipping absent
+ * entries and empty tables without descending into them. Returns the
+ * leaf's slot (va unchanged if a leaf maps it), or NULL once va >= @fend.
+ */
+static u64 *vmc_seek_leaf(struct vmc_cursor *c, u64 fend)
+{
+	while (c->va < fend) {
+		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
+		struct vmc_node *child;
+
+		switch (vmc_pte_kind_of(pte, c->level)) {
+		case VMC_PTE_TABLE:
+			child = vmc_pte_child(pte);
+			if (child->nr_children)
+				vmc_push(c, child);
+			else
+				vmc_move_forward(c);
+			break;
+		case VMC_PTE_LEAF:
+			return slot;
+		default:
+			vmc_move_forward(c);
+			break;
+		}
+	}
+	return NULL;
+}
+
 /**
  * vmc_cursor_find_next() - move to the next mapped address within @len
  * @c: the cursor
@@ -574,29 +603,12 @@ static void vmc_clamp(struct vmc_cursor *c)
 int vmc_cursor_find_next(struct vmc_cursor *c, u64 len, u64 *found)
 {
 	int err = vmc_check_len(c, len);
-	u64 fend = c->va + len;
 
 	if (err)
 		return err;
-	while (c->va < fend) {
-		u64 pte = vmc_pte_read(vmc_cur_slot(c));
-		struct vmc_node *child;
-
-		switch (vmc_pte_kind_of(pte, c->level)) {
-		case VMC_PTE_TABLE:
-			child = vmc_pte_child(pte);
-			if (child->nr_children)
-				vmc_push(c, child);
-			else
-				vmc_move_forward(c);
-			break;
-		case VMC_PTE_LEAF:
-			*found = c->va;
-			return 1;
-		default:
-			vmc_move_forward(c);
-			break;
-		}
+	if (vmc_seek_leaf(c, c->va + len)) {
+		*found = c->va;
+		return 1;
 	}
 	vmc_clamp(c);
 	return 0;
@@ -1228,82 +1240,6 @@ static int vmc_protect_prepare(struct vmc_cursor *c, u64 pte, u64 fend,
 	return vmc_plan_reserve(c, &plan, NULL);
 }
 
-/**
- * vmc_cursor_protect_next() - change the property of the next leaf
- * @c: the cursor
- * @len: search length, 4 KiB aligned (-EINVAL), at most end - va (-ERANGE)
- * @op: the property change; its result must be supported (-EOPNOTSUPP)
- * @pstart: set to the start of the protected range
- * @pend: set to its end
- *
- * Postconditions: if a leaf intersects [va, va + @len), exactly one leaf
- * is protected: the first one, split first (as often as needed) so that it
- * lies inside the range; its entry is rewritten only if @op changed the
- * property; [*@pstart, *@pend) is that leaf, inside [va, va + @len); the
- * cursor moves to its end and 1 is returned. Otherwise 0 is returned and
- * va + @len <= va' <= end. No TLB flush is issued: the caller decides,
- * through vmc_cursor_flusher(). On error nothing changed, not even va.
- * Context: while the cursor lives.
- * Return: 1, 0, -EINVAL, -ERANGE, -EOPNOTSUPP, -ENOMEM or -EOVERFLOW.
- */
-int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
-			    const struct vmc_protect_op *op,
-			    u64 *pstart, u64 *pend)
-{
-	struct vmc_saved_pos saved;
-	bool prepared = false;
-	u64 fend;
-	int err;
-
-	err = vmc_check_len(c, len);
-	if (err)
-		return err;
-	fend = c->va + len;
-	vmc_save_pos(c, &saved);
-	while (c->va < fend) {
-		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
-		u64 start = vmc_cur_start(c);
-		struct vmc_node *child;
-
-		switch (vmc_pte_kind_of(pte, c->level)) {
-		case VMC_PTE_TABLE:
-			child = vmc_pte_child(pte);
-			if (child->nr_children)
-				vmc_push(c, child);
-			else
-				vmc_move_forward(c);
-			continue;
-		case VMC_PTE_LEAF:
-			break;
-		default:
-			vmc_move_forward(c);
-			continue;
-		}
-		if (!prepared) {
-			err = vmc_protect_prepare(c, pte, fend, op);
-			if (err) {
-				vmc_restore_pos(c, &saved);
-				return err;
-			}
-			prepared = true;
-		}
-		if (c->va != start ||
-		    vmc_page_size(c->level) > fend - start) {
-			vmc_push(c, vmc_split(c, slot, pte));
-			continue;
-		}
-		if (vmc_protect_leaf(slot, c->level, op))
-			c->protects++;
-		*pstart = start;
-		*pend = start + vmc_page_size(c->level);
-		vmc_move_forward(c);
-		return 1;
-	}
-	vmc_clamp(c);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vmc_cursor_protect_next);
-
 /*
  * The last property change of a protect_range run: an entry whose bits
  * (address aside) equal @old at @level becomes its address | @new.
@@ -1349,6 +1285,83 @@ static void vmc_reposition(struct vmc_cursor *c, u64 va)
 	c->va = va;
 }
 
+/*
+ * Move to the next leaf that intersects [va, @fend) and split it, as often
+ * as needed, until the piece at va lies inside; the splits' nodes and
+ * references are reserved first, once. Returns the piece's slot, NULL if
+ * no leaf is left, or an ERR_PTR (nothing split then).
+ */
+static u64 *vmc_seek_fitting_leaf(struct vmc_cursor *c, u64 fend,
+				  const struct vmc_protect_op *op)
+{
+	bool prepared = false;
+	u64 *slot;
+
+	while ((slot = vmc_seek_leaf(c, fend))) {
+		u64 pte = vmc_pte_read(slot), start = vmc_cur_start(c);
+		int err;
+
+		if (c->va == start && vmc_page_size(c->level) <= fend - start)
+			return slot;
+		if (!prepared) {
+			err = vmc_protect_prepare(c, pte, fend, op);
+			if (err)
+				return ERR_PTR(err);
+			prepared = true;
+		}
+		vmc_push(c, vmc_split(c, slot, pte));
+	}
+	return NULL;
+}
+
+/**
+ * vmc_cursor_protect_next() - change the property of the next leaf
+ * @c: the cursor
+ * @len: search length, 4 KiB aligned (-EINVAL), at most end - va (-ERANGE)
+ * @op: the property change; its result must be supported (-EOPNOTSUPP)
+ * @pstart: set to the start of the protected range
+ * @pend: set to its end
+ *
+ * Postconditions: if a leaf intersects [va, va + @len), exactly one leaf
+ * is protected: the first one, split first (as often as needed) so that it
+ * lies inside the range; its entry is rewritten only if @op changed the
+ * property; [*@pstart, *@pend) is that leaf, inside [va, va + @len); the
+ * cursor moves to its end and 1 is returned. Otherwise 0 is returned and
+ * va + @len <= va' <= end. No TLB flush is issued: the caller decides,
+ * through vmc_cursor_flusher(). On error nothing changed, not even va.
+ * Context: while the cursor lives.
+ * Return: 1, 0, -EINVAL, -ERANGE, -EOPNOTSUPP, -ENOMEM or -EOVERFLOW.
+ */
+int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
+			    const struct vmc_protect_op *op,
+			    u64 *pstart, u64 *pend)
+{
+	struct vmc_protect_cache pc = { .level = 0 };
+	struct vmc_saved_pos saved;
+	u64 *slot;
+	int err;
+
+	err = vmc_check_len(c, len);
+	if (err)
+		return err;
+	vmc_save_pos(c, &saved);
+	slot = vmc_seek_fitting_leaf(c, c->va + len, op);
+	if (!slot) {
+		vmc_clamp(c);
+		return 0;
+	}
+	err = IS_ERR(slot) ? PTR_ERR(slot) : vmc_protect_fit(c, slot, op, &pc);
+	if (err) {
+		vmc_restore_pos(c, &saved);
+		return err;
+	}
+	*pstart = vmc_cur_start(c);
+	*pend = *pstart + vmc_page_size(c->level);
+	vmc_move_forward(c);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(vmc_cursor_protect_next);
+
 /**
  * vmc_cursor_protect_range() - change the property of every leaf in
  *	[va, va + @len)
@@ -1375,8 +1388,7 @@ int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
 			     const struct vmc_protect_op *op, u64 *count)
 {
 	struct vmc_protect_cache pc = { .level = 0 };
-	u64 fend, resume = c->va;
-	bool prepared = false;
+	u64 fend, resume = c->va, *slot;
 	int err;
 
 	*count = 0;
@@ -1384,40 +1396,11 @@ int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
 	if (err)
 		return err;
 	fend = c->va + len;
-	while (c->va < fend) {
-		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
-		u64 start = vmc_cur_start(c);
-		struct vmc_node *child;
-
-		switch (vmc_pte_kind_of(pte, c->level)) {
-		case VMC_PTE_TABLE:
-			child = vmc_pte_child(pte);
-			if (child->nr_children)
-				vmc_push(c, child);
-			else
-				vmc_move_forward(c);
-			continue;
-		case VMC_PTE_LEAF:
-			break;
-		default:
-			vmc_move_forward(c);
-			continue;
-		}
-		if (c->va != start || vmc_page_size(c->level) > fend - start) {
-			/* Straddles an edge: reserve once, then split down. */
-			if (!prepared) {
-				err = vmc_protect_prepare(c, pte, fend, op);
-				if (err)
-					break;
-				prepared = true;
-			}
-			vmc_push(c, vmc_split(c, slot, pte));
-			continue;
-		}
-		err = vmc_protect_fit(c, slot, op, &pc);
+	while ((slot = vmc_seek_fitting_leaf(c, fend, op))) {
+		err = IS_ERR(slot) ? PTR_ERR(slot) :
+				     vmc_protect_fit(c, slot, op, &pc);
 		if (err)
 			break;
-		prepared = false;
 		(*count)++;
 		vmc_move_forward(c);
 		resume = c->va;
