@@ -110,20 +110,33 @@ static void conc_fini(struct conc_worker *ws, unsigned int nr)
 		vmr_fini(&ws[i].r);
 }
 
-/* Report every worker; true if none failed. */
+/*
+ * Every worker on the console; to KUnit (512 bytes of log per case) one
+ * line, and the first failure. True if none failed.
+ */
 static bool conc_report(struct kunit *test, struct conc_worker *ws,
 			unsigned int nr, const char *what)
 {
+	unsigned long ops = 0;
+	struct vmr *bad = NULL;
 	unsigned int i;
-	bool ok = true;
 	char name[32];
+	u64 ms = 0;
 
 	for (i = 0; i < nr; i++) {
 		snprintf(name, sizeof(name), "%s/%u", what, i);
-		vmr_report(&ws[i].r, name);
-		ok &= !ws[i].r.failed;
+		vmr_log(&ws[i].r, name);
+		ops += ws[i].r.ops;
+		ms = max(ms, ws[i].r.ns / NSEC_PER_MSEC);
+		if (ws[i].r.failed && !bad)
+			bad = &ws[i].r;
 	}
-	return ok;
+	kunit_info(test, "%s: %u threads, %lu ops, %llu ms\n", what, nr, ops, ms);
+	if (bad)
+		KUNIT_FAIL(test, "%s/%ld: seed %llu, op %lu: %.150s", what,
+			   (long)(container_of(bad, struct conc_worker, r) - ws),
+			   bad->cfg.seed, bad->ops, bad->msg);
+	return !bad;
 }
 
 /* The checker over the whole space; it must find @mappings leaves. */
@@ -169,8 +182,7 @@ static void conc_disjoint(struct kunit *test)
 			goto out;
 		}
 	}
-	kunit_info(test, "%u threads, seeds %#x.., %d ops each\n", nr,
-		   0xd15c0000, CONC_OPS);
+	kunit_info(test, "seeds %#x + thread\n", 0xd15c0000);
 	conc_run(test, ws, nr);
 	if (!conc_report(test, ws, nr, "disjoint"))
 		goto out;
@@ -229,8 +241,7 @@ static void conc_overlap(struct kunit *test)
 			goto out;
 		}
 	}
-	kunit_info(test, "%u threads, seeds %#x.., %d ops each\n", nr,
-		   0x0ee1a900, CONC_OPS);
+	kunit_info(test, "seeds %#x + thread\n", 0x0ee1a900);
 	conc_run(test, ws, nr);
 	if (!conc_report(test, ws, nr, "overlap"))
 		goto out;

@@ -1571,22 +1571,20 @@ void vmr_fini(struct vmr *r)
 }
 
 /**
- * vmr_report() - report a runner's outcome to KUnit
+ * vmr_log() - a runner's statistics and, if it failed, its last calls and
+ *	the first disagreement, on the console
  * @r: the runner
  * @name: what to call it
  *
- * On failure the last calls are logged, then the test fails with the
- * first disagreement and the seed to replay it.
- * Context: the test thread.
+ * Context: process context.
  */
-void vmr_report(struct vmr *r, const char *name)
+void vmr_log(struct vmr *r, const char *name)
 {
 	unsigned long i, first;
 	char buf[192];
 
-	/* The KUnit log of a case holds 512 bytes: details go to the console. */
-	kunit_info(r->test, "%s: seed %llu: %lu ops, %lu sessions, %llu ms\n",
-		   name, r->cfg.seed, r->ops, r->sessions, r->ns / NSEC_PER_MSEC);
+	pr_info("vmcursor_test: %s: seed %llu: %lu ops, %lu sessions, %llu ms\n",
+		name, r->cfg.seed, r->ops, r->sessions, r->ns / NSEC_PER_MSEC);
 	pr_info("vmcursor_test: %s: seed %llu: %lu maps (%lu replacing, %lu of them several mappings) %lu map_many %lu unmaps %lu protects %lu protect_range %lu finds %lu queries %lu jumps; %lu errors; injected: %lu -ENOMEM (%lu where a split had to allocate), %lu sessions with a raised count, %lu -EOVERFLOW; %lu splits (%lu of tracked 2 MiB leaves); up to %lu mappings\n",
 		name, r->cfg.seed, r->count[VMR_MAP], r->replaced,
 		r->replaced_many, r->count[VMR_MAP_MANY], r->count[VMR_UNMAP],
@@ -1610,8 +1608,26 @@ void vmr_report(struct vmr *r, const char *name)
 	}
 	pr_info("vmcursor_test: %s: seed %llu, after %lu ops: %s\n", name,
 		r->cfg.seed, r->ops, r->msg);
-	KUNIT_FAIL(r->test, "%s: seed %llu, op %lu: %.150s", name, r->cfg.seed,
-		   r->ops, r->msg);
+}
+
+/**
+ * vmr_report() - report a runner's outcome to KUnit
+ * @r: the runner
+ * @name: what to call it
+ *
+ * Details go to the console (vmr_log()); the KUnit log of a case holds
+ * 512 bytes, so it gets one line and, on failure, the first disagreement
+ * and the seed that replays it.
+ * Context: the test thread.
+ */
+void vmr_report(struct vmr *r, const char *name)
+{
+	vmr_log(r, name);
+	kunit_info(r->test, "%s: seed %llu: %lu ops, %lu sessions, %llu ms\n",
+		   name, r->cfg.seed, r->ops, r->sessions, r->ns / NSEC_PER_MSEC);
+	if (r->failed)
+		KUNIT_FAIL(r->test, "%s: seed %llu, op %lu: %.150s", name,
+			   r->cfg.seed, r->ops, r->msg);
 }
 
 /**

@@ -327,6 +327,7 @@ int vmr_init(struct vmr *r, struct kunit *test, struct vmc_space *space,
 	     const struct vmr_config *cfg);
 void vmr_fini(struct vmr *r);
 void vmr_run(struct vmr *r);
+void vmr_log(struct vmr *r, const char *name);
 void vmr_report(struct vmr *r, const char *name);
 bool vmr_compare(struct vmr *r, const struct vmm *m, u64 start, u64 end);
 void vmr_check_refs(struct vmr *r, const struct vmm *const *models,
