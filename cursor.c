@@ -1061,7 +1061,10 @@ static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
  * vmc_cursor_map() and the cursor stands after the last of them; if
  * *@done < @n, item *@done failed its preconditions with the returned
  * errno and changed nothing. The flush of every replaced entry has been
- * dispatched and its references released before this returns.
+ * dispatched and its references released before this returns. One
+ * difference from separate calls: references of replaced entries are
+ * released once, at the end, so a frame whose count is near VMC_REF_MAX
+ * can reach -EOVERFLOW one item earlier than with separate calls.
  * Context: while the cursor lives; interrupts enabled.
  * Return: 0, or the errno of item *@done as for vmc_cursor_map().
  */

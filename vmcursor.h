@@ -47,7 +47,9 @@ enum vmc_usage {
 
 /**
  * struct vmc_frame - metadata of one reference-counted data frame
- * @ref: reference count: VMC_REF_UNUSED when free, else 1..VMC_REF_MAX-1
+ * @ref: reference count: VMC_REF_UNUSED when free, else 1..VMC_REF_MAX
+ *	(a get that would go past VMC_REF_MAX fails, as OSTD's clone aborts
+ *	on a previous value of REF_COUNT_MAX)
  * @page: the (head) page; the frame is 4 KiB or 2 MiB (order 9, compound)
  * @owner: the space whose frame quota it counts against (holds a
  *	reference on it), or NULL for in-kernel frames
