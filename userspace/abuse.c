@@ -2693,10 +2693,10 @@ out:
 
 /*
  * The dumper runs while everything else does, and with --concurrent-check
- * the checker too. That is off by default: vmc_cursor_create() reserves
- * its pool nodes before taking space->quiesce and vmc_cursor_destroy()
- * frees them after dropping it, so a quiesced check can count pool nodes
- * of cursors being created or destroyed as allocated but unreachable.
+ * the checker too (tests/guest/abuse_threads.sh passes it). It once found
+ * cursors reserving their pool nodes outside space->quiesce, which made a
+ * quiesced check count them as allocated but unreachable; fixed in the
+ * kernel, and this keeps it fixed.
  */
 static void *worker_checker(void *p)
 {
