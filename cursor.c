@@ -1232,13 +1232,9 @@ static int vmc_protect_prepare(struct vmc_cursor *c, u64 pte, u64 fend,
 	struct vmc_plan plan = {};
 	struct vmc_pte_info info;
 
-	u64 start = vmc_cur_start(c);
-
 	vmc_pte_decode(pte, c->level, &info);
 	if (!vmc_prop_supported(op->fn(info.prop, op->arg)))
 		return -EOPNOTSUPP;
-	if (c->va == start && vmc_page_size(c->level) <= fend - start)
-		return 0;	/* fits: nothing to split */
 	vmc_plan_edge(c, c->va, c->va, fend, &plan);
 	return vmc_plan_reserve(c, &plan, NULL);
 }
