@@ -186,6 +186,7 @@ int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
 {
 	struct vmc_checker ck = { .space = space, .rep = rep };
 	long allocated;
+	int slot;
 
 	rep->violations = 0;
 	rep->mappings = 0;
@@ -197,6 +198,10 @@ int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
 		rep->msg[0] = '\0';
 	xa_init(&ck.holders);
 	vmc_check_node(&ck, space->root, space->nr_levels, 0);
+	slot = vmc_arch_root_private_slot(space);
+	if (slot >= 0)
+		vmc_violation(&ck, "root: kernel entry %d belongs to one process\n",
+			      slot);
 	if (drained) {
 		if (extra && !ck.err)
 			ck.err = vmc_check_add_extra(&ck, extra);
@@ -210,7 +215,6 @@ int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
 	xa_destroy(&ck.holders);
 	return ck.err;
 }
-EXPORT_SYMBOL_GPL(vmc_space_check_quiesced);
 
 /**
  * vmc_space_check() - check a space's tree against its invariants
@@ -225,7 +229,8 @@ EXPORT_SYMBOL_GPL(vmc_space_check_quiesced);
  * stray nor locked and belongs to @space; leaves sit at supported levels
  * with supported properties, aligned (the encoding holds no stray address
  * bits) and, when tracked, inside a live frame; every frame's reference
- * count equals its leaves plus its @extra entries; and the table pages
+ * count equals its leaves plus its @extra entries; the root's kernel half
+ * holds no per-process entry (the PTI LDT remap); and the table pages
  * reachable from the root are all the space has allocated, spare nodes
  * aside (no orphans).
  * Precondition: the calling thread holds no cursor of @space, and @extra
@@ -248,4 +253,3 @@ int vmc_space_check(struct vmc_space *space, struct xarray *extra,
 	percpu_up_write(&space->quiesce);
 	return err;
 }
-EXPORT_SYMBOL_GPL(vmc_space_check);

@@ -161,7 +161,7 @@ static void vmc_pool_release(struct vmc_cursor *c)
 	c->nr_pool = 0;
 }
 
-#if IS_ENABLED(CONFIG_KUNIT)
+#ifdef VMC_TESTING
 /**
  * vmc_test_cursor_drop_pool() - free a cursor's preallocated nodes (KUnit)
  * @c: the cursor
@@ -180,7 +180,6 @@ void vmc_test_cursor_drop_pool(struct vmc_cursor *c)
 	}
 	c->nr_pool = 0;
 }
-EXPORT_SYMBOL_GPL(vmc_test_cursor_drop_pool);
 
 /**
  * vmc_test_drop_spare() - free a space's spare nodes (KUnit)
@@ -201,7 +200,6 @@ void vmc_test_drop_spare(struct vmc_space *space)
 	}
 	spin_unlock(&space->spare_lock);
 }
-EXPORT_SYMBOL_GPL(vmc_test_drop_spare);
 #endif
 
 /* Publish a new, filled and locked child in an absent slot of @parent. */
@@ -280,53 +278,6 @@ retry:
 	return NULL;
 }
 
-/* Lock every table node below @node that intersects [start, end). */
-static void vmc_dfs_lock(struct vmc_node *node, u64 base, u64 start, u64 end)
-{
-	unsigned int shift = vmc_level_shift(node->level);
-	unsigned int i, first, last;
-
-	if (node->level == 1)
-		return;
-	first = (start - base) >> shift;
-	last = (end - 1 - base) >> shift;
-	for (i = first; i <= last; i++) {
-		u64 pte = node->ptes[i];
-		u64 cbase = base + ((u64)i << shift);
-		struct vmc_node *child;
-
-		if (vmc_pte_kind_of(pte, node->level) != VMC_PTE_TABLE)
-			continue;
-		child = vmc_pte_child(pte);
-		vmc_node_lock(child);
-		vmc_dfs_lock(child, cbase, max(start, cbase),
-			     min(end, cbase + (1ULL << shift)));
-	}
-}
-
-/* Release what vmc_dfs_lock() took, in exactly the reverse order. */
-static void vmc_dfs_unlock(struct vmc_node *node, u64 base, u64 start, u64 end)
-{
-	unsigned int shift = vmc_level_shift(node->level);
-	int i, first, last;
-
-	if (node->level > 1) {
-		first = (start - base) >> shift;
-		last = (end - 1 - base) >> shift;
-		for (i = last; i >= first; i--) {
-			u64 pte = node->ptes[i];
-			u64 cbase = base + ((u64)i << shift);
-
-			if (vmc_pte_kind_of(pte, node->level) != VMC_PTE_TABLE)
-				continue;
-			vmc_dfs_unlock(vmc_pte_child(pte), cbase,
-				       max(start, cbase),
-				       min(end, cbase + (1ULL << shift)));
-		}
-	}
-	vmc_node_unlock(node);
-}
-
 /**
  * vmc_cursor_create() - create a cursor over [@start, @end) of a space
  * @c: the cursor to initialise
@@ -388,7 +339,6 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 	__release(RCU);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_create);
 
 /**
  * vmc_cursor_destroy() - dispatch pending flushes and release the cursor
@@ -418,7 +368,6 @@ void vmc_cursor_destroy(struct vmc_cursor *c)
 	vmc_pool_release(c);
 	percpu_up_read(&c->space->quiesce);
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_destroy);
 
 /**
  * vmc_cursor_virt_addr() - the cursor's current virtual address
@@ -432,7 +381,6 @@ u64 vmc_cursor_virt_addr(const struct vmc_cursor *c)
 {
 	return c->va;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_virt_addr);
 
 /**
  * vmc_cursor_flusher() - the cursor's TLB flusher
@@ -446,7 +394,6 @@ struct vmc_flusher *vmc_cursor_flusher(struct vmc_cursor *c)
 {
 	return &c->flusher;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_flusher);
 
 static void vmc_fill_item(struct vmc_item *item, const struct vmc_pte_info *info,
 			  int level)
@@ -505,7 +452,6 @@ int vmc_cursor_query(struct vmc_cursor *c, struct vmc_query *q)
 {
 	return vmc_query(c, q, true);
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_query);
 
 /**
  * vmc_cursor_peek() - vmc_cursor_query() without taking a reference
@@ -522,7 +468,6 @@ int vmc_cursor_peek(struct vmc_cursor *c, struct vmc_query *q)
 {
 	return vmc_query(c, q, false);
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_peek);
 
 /**
  * vmc_query_release() - drop the reference a query result holds
@@ -538,7 +483,6 @@ void vmc_query_release(struct vmc_query *q)
 	q->mapped = false;
 	q->item.frame = NULL;
 }
-EXPORT_SYMBOL_GPL(vmc_query_release);
 
 static int vmc_check_len(const struct vmc_cursor *c, u64 len)
 {
@@ -613,7 +557,6 @@ int vmc_cursor_find_next(struct vmc_cursor *c, u64 len, u64 *found)
 	vmc_clamp(c);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_find_next);
 
 /**
  * vmc_cursor_jump() - move the cursor to @va
@@ -650,7 +593,6 @@ int vmc_cursor_jump(struct vmc_cursor *c, u64 va)
 	c->va = va;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_jump);
 
 /*
  * Split the huge leaf @pte in @slot (of the node at the cursor's level)
@@ -670,12 +612,12 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 	vmc_pte_decode(pte, level, &info);
 	bits = vmc_pte_leaf_bits(level - 1, info.prop, info.tracked);
 	for (i = 0; i < VMC_PTES_PER_NODE; i++)
-		child->ptes[i] = (info.pa + i * size) | bits;
+		child->ptes[i] = vmc_pte_leaf(info.pa + i * size, bits);
 	child->nr_children = VMC_PTES_PER_NODE;
 	c->steps += VMC_PTES_PER_NODE;
 	old = xchg(slot, vmc_pte_encode_table(vmc_node_pa(child)));
 	/* The MMU may have set A or D on the huge entry meanwhile. */
-	hw = (old ^ pte) & (VMC_PTE_A | VMC_PTE_D);
+	hw = vmc_pte_hw_delta(pte, old);
 	if (hw)
 		for (i = 0; i < VMC_PTES_PER_NODE; i++)
 			atomic64_or(hw, (atomic64_t *)&child->ptes[i]);
@@ -820,37 +762,6 @@ static void vmc_descend(struct vmc_cursor *c, int target)
 	}
 }
 
-/* Mark a detached subtree stray and unlock it; returns its leaf count. */
-static u64 vmc_detach(struct vmc_node *node, u64 *steps)
-{
-	u64 leaves = 0, pte;
-	unsigned int i;
-
-	/* Every entry of a level-1 node is a leaf: nr_children counts them. */
-	if (node->level == 1) {
-		leaves = node->nr_children;
-		goto out;
-	}
-	for (i = 0; i < VMC_PTES_PER_NODE; i++) {
-		pte = node->ptes[i];
-		switch (vmc_pte_kind_of(pte, node->level)) {
-		case VMC_PTE_TABLE:
-			leaves += vmc_detach(vmc_pte_child(pte), steps);
-			break;
-		case VMC_PTE_LEAF:
-			leaves++;
-			break;
-		default:
-			break;
-		}
-	}
-	*steps += VMC_PTES_PER_NODE;
-out:
-	node->stray = true;
-	vmc_node_unlock(node);
-	return leaves;
-}
-
 /*
  * Hand what a slot held to the flusher: a leaf's frame reference, or a
  * whole detached subtree. Returns the number of mappings removed.
@@ -862,13 +773,12 @@ static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 
 	switch (vmc_pte_kind_of(old, level)) {
 	case VMC_PTE_LEAF:
-		vmc_flusher_issue_page(&c->flusher, va,
-				       old & VMC_PTE_UNTRACKED ? NULL :
-				       vmc_frame_from_pa(vmc_pte_leaf_pa(old, level)));
+		vmc_flusher_issue_page(&c->flusher, va, !vmc_pte_tracked(old) ?
+				       NULL : vmc_frame_from_pa(vmc_pte_leaf_pa(old, level)));
 		return 1;
 	case VMC_PTE_TABLE:
 		child = vmc_pte_child(old);
-		leaves = vmc_detach(child, &c->steps);
+		leaves = vmc_subtree_detach(child, &c->steps);
 		vmc_flusher_retire_subtree(&c->flusher, va,
 					   va + vmc_page_size(level), child);
 		return leaves;
@@ -890,7 +800,7 @@ static int vmc_check_item(const struct vmc_item *item, u64 known_key)
 
 	if (item->pa & (size - 1))
 		return -EINVAL;
-	if (item->pa >= vmc_pa_limit || size > vmc_pa_limit - item->pa)
+	if (item->pa >= vmc_fmt.pa_limit || size > vmc_fmt.pa_limit - item->pa)
 		return -ERANGE;
 	/* The property of a run of maps is checked once. */
 	if (vmc_leaf_key(item) != known_key && !vmc_prop_supported(item->prop))
@@ -935,7 +845,6 @@ int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item)
 
 	return vmc_cursor_map_many(c, item, 1, &done);
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_map);
 
 /* The checks of map that depend on the cursor, in vostd's order. */
 static int vmc_check_slot(const struct vmc_cursor *c,
@@ -1025,7 +934,7 @@ static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
 							 !!items[j].frame);
 			c->leaf_key = vmc_leaf_key(&items[j]);
 		}
-		new = items[j].pa | c->leaf_bits;
+		new = vmc_pte_leaf(items[j].pa, c->leaf_bits);
 		/* The MMU never writes an absent entry: a plain store suffices. */
 		old = vmc_pte_read(slot);
 		if (!old) {
@@ -1110,7 +1019,6 @@ int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
 		vmc_flusher_dispatch(&c->flusher);
 	return err;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_map_many);
 
 /*
  * OSTD's take_next: find the next leaf or table entry that fits wholly in
@@ -1205,7 +1113,6 @@ int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count)
 	*count = removed;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_unmap);
 
 /* Rewrite a leaf's property, keeping A/D bits the MMU sets meanwhile. */
 static bool vmc_protect_leaf(u64 *slot, int level,
@@ -1254,23 +1161,24 @@ static int vmc_protect_fit(struct vmc_cursor *c, u64 *slot,
 			   const struct vmc_protect_op *op,
 			   struct vmc_protect_cache *pc)
 {
-	u64 pte = vmc_pte_read(slot), mask = vmc_pte_leaf_pa(~0ULL, c->level);
+	u64 pte = vmc_pte_read(slot), attr = vmc_pte_attr(pte, c->level);
 	struct vmc_pte_info info;
 	u32 prop;
 
-	if (pc->level != c->level || (pte & ~mask) != pc->old) {
+	if (pc->level != c->level || attr != pc->old) {
 		vmc_pte_decode(pte, c->level, &info);
 		prop = op->fn(info.prop, op->arg);
 		if (!vmc_prop_supported(prop))
 			return -EOPNOTSUPP;
 		pc->level = c->level;
-		pc->old = pte & ~mask;
+		pc->old = attr;
 		pc->new = vmc_pte_leaf_bits(c->level, prop, info.tracked);
 	}
 	if (pc->new == pc->old)
 		return 0;
 	/* The MMU may set A or D meanwhile: then take the general path. */
-	if (try_cmpxchg64(slot, &pte, (pte & mask) | pc->new) ||
+	if (try_cmpxchg64(slot, &pte,
+			  vmc_pte_leaf(vmc_pte_leaf_pa(pte, c->level), pc->new)) ||
 	    vmc_protect_leaf(slot, c->level, op))
 		c->protects++;
 	return 0;
@@ -1359,7 +1267,6 @@ int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 	vmc_move_forward(c);
 	return 1;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_protect_next);
 
 /**
  * vmc_cursor_protect_range() - change the property of every leaf in
@@ -1410,4 +1317,3 @@ int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
 		vmc_clamp(c);
 	return err;
 }
-EXPORT_SYMBOL_GPL(vmc_cursor_protect_range);

@@ -20,9 +20,8 @@ static struct kmem_cache *vmc_frame_cache;
 static struct kmem_cache *vmc_node_cache;
 atomic64_t vmc_frames_allocated;
 
-#if IS_ENABLED(CONFIG_KUNIT)
+#ifdef VMC_TESTING
 int vmc_test_fail_node_alloc;
-EXPORT_SYMBOL_GPL(vmc_test_fail_node_alloc);
 
 /* Countdown fault injection: 1 fails the next node allocation, -1 all. */
 static bool vmc_test_node_alloc_fails(void)
@@ -50,7 +49,6 @@ void vmc_test_set_frame_ref(struct vmc_frame *frame, u64 ref)
 {
 	atomic64_set(&frame->ref, (s64)ref);
 }
-EXPORT_SYMBOL_GPL(vmc_test_set_frame_ref);
 #else
 static inline bool vmc_test_node_alloc_fails(void)
 {
@@ -74,7 +72,6 @@ struct vmc_frame *vmc_frame_alloc(unsigned int order, gfp_t gfp)
 {
 	return vmc_frame_alloc_owned(NULL, order, gfp);
 }
-EXPORT_SYMBOL_GPL(vmc_frame_alloc);
 
 /**
  * vmc_frame_alloc_owned() - allocate a frame charged to a space's quota
@@ -133,7 +130,6 @@ err_quota:
 		atomic_long_sub(1L << order, &owner->frame_pages);
 	return ERR_PTR(-ENOMEM);
 }
-EXPORT_SYMBOL_GPL(vmc_frame_alloc_owned);
 
 /**
  * vmc_frame_get() - take @n references on a frame
@@ -162,7 +158,6 @@ int vmc_frame_get(struct vmc_frame *frame, unsigned long n)
 	} while (!atomic64_try_cmpxchg(&frame->ref, &old, (s64)(cur + n)));
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmc_frame_get);
 
 /**
  * vmc_frame_put() - drop @n references; free the frame with the last one
@@ -195,7 +190,6 @@ void vmc_frame_put(struct vmc_frame *frame, unsigned long n)
 	kmem_cache_free(vmc_frame_cache, frame);
 	atomic64_dec(&vmc_frames_allocated);
 }
-EXPORT_SYMBOL_GPL(vmc_frame_put);
 
 /**
  * vmc_frame_refcount() - read a frame's reference count
@@ -208,7 +202,6 @@ u64 vmc_frame_refcount(const struct vmc_frame *frame)
 {
 	return (u64)atomic64_read(&frame->ref);
 }
-EXPORT_SYMBOL_GPL(vmc_frame_refcount);
 
 /**
  * vmc_frame_pa() - physical address of a frame
@@ -221,7 +214,6 @@ u64 vmc_frame_pa(const struct vmc_frame *frame)
 {
 	return page_to_phys(frame->page);
 }
-EXPORT_SYMBOL_GPL(vmc_frame_pa);
 
 /**
  * vmc_frame_size() - size of a frame in bytes
@@ -234,7 +226,6 @@ u64 vmc_frame_size(const struct vmc_frame *frame)
 {
 	return PAGE_SIZE << frame->order;
 }
-EXPORT_SYMBOL_GPL(vmc_frame_size);
 
 /**
  * vmc_frame_kaddr() - kernel direct-map address of a byte of a frame
@@ -248,7 +239,6 @@ void *vmc_frame_kaddr(const struct vmc_frame *frame, u64 offset)
 {
 	return page_address(frame->page) + offset;
 }
-EXPORT_SYMBOL_GPL(vmc_frame_kaddr);
 
 /**
  * vmc_frame_from_pa() - find the frame that contains a physical address
@@ -265,7 +255,6 @@ struct vmc_frame *vmc_frame_from_pa(u64 pa)
 
 	return (struct vmc_frame *)page_private(page);
 }
-EXPORT_SYMBOL_GPL(vmc_frame_from_pa);
 
 /**
  * vmc_node_alloc() - allocate a zeroed table node for a space
@@ -345,8 +334,12 @@ void vmc_node_free(struct vmc_node *node)
  */
 int vmc_meta_init(void)
 {
-	vmc_frame_cache = KMEM_CACHE(vmc_frame, 0);
-	vmc_node_cache = KMEM_CACHE(vmc_node, 0);
+	/* Per module: the test and benchmark modules have their own engine. */
+	vmc_frame_cache = kmem_cache_create(KBUILD_MODNAME "_frame",
+					    sizeof(struct vmc_frame), 0, 0,
+					    NULL);
+	vmc_node_cache = kmem_cache_create(KBUILD_MODNAME "_node",
+					   sizeof(struct vmc_node), 0, 0, NULL);
 	if (!vmc_frame_cache || !vmc_node_cache) {
 		vmc_meta_exit();
 		return -ENOMEM;

@@ -96,6 +96,7 @@ enum {
 #define VMC_FEAT_SMAP		(1ull << 5)
 #define VMC_FEAT_PTI		(1ull << 6)	/* page-table isolation on */
 #define VMC_FEAT_PAT		(1ull << 7)	/* PAT enabled */
+#define VMC_FEAT_SME		(1ull << 8)	/* memory encryption (C-bit) */
 
 /**
  * struct vmc_info - VMC_IOC_INFO: version, features and limits

@@ -1,18 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TLB coherence for vmcursor spaces: the per-cursor flusher, the bounded
- * activation window that loads a space into CR3, and the MMU probe.
- *
- * A space is loaded only inside vmc_space_run(), with interrupts off, and
- * every load writes CR3 without PCID_NOFLUSH. So a CPU can cache a space's
- * translations only while it is inside such a window: leaving it reloads
- * Linux's CR3 (which, without PCID, drops every non-global entry; with
- * PCID, the space's entries are dropped by its next load). Dispatch
- * therefore flushes locally when this CPU has the space loaded, and sends
- * an IPI, waiting for it, to every other CPU in active_cpus. Such a CPU
- * takes the IPI only once its window has ended, so when the IPI returns no
- * CPU can use a stale translation and the references the flush carried can
- * be released. See docs/design.md for why this beats flush generations.
+ * The TLB flusher, after OSTD's TlbFlusher: each cursor batches the
+ * flushes its changes need, with the frame references and detached
+ * subtrees that may be released only once the flush has completed, and
+ * dispatches them through the arch layer (arch_x86.c). Batching, release
+ * and deferred freeing are arch-neutral.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -20,12 +12,7 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
-#include <linux/uaccess.h>
 #include <linux/workqueue.h>
-#include <asm/tlbflush.h>
-#include <asm/invpcid.h>
-#include <asm/special_insns.h>
 #include "pt.h"
 
 static unsigned int flush_ceiling = 32;
@@ -35,14 +22,10 @@ MODULE_PARM_DESC(flush_ceiling,
 
 struct vmc_space_stats vmc_global_stats;
 atomic_long_t vmc_global_table_pages;
-static DEFINE_PER_CPU(struct vmc_space *, vmc_loaded_space);
 static struct workqueue_struct *vmc_wq;
 
-#if IS_ENABLED(CONFIG_KUNIT)
+#ifdef VMC_TESTING
 bool vmc_test_skip_flush;
-EXPORT_SYMBOL_GPL(vmc_test_skip_flush);
-#else
-#define vmc_test_skip_flush false
 #endif
 
 #define VMC_CHUNK_RELEASES \
@@ -54,17 +37,6 @@ struct vmc_release_chunk {
 	unsigned long nr;
 	struct vmc_release rel[VMC_CHUNK_RELEASES];
 };
-
-struct vmc_flush_req {
-	struct vmc_space *space;
-	const u64 *ops;
-	unsigned int nr_ops;
-	bool all;
-};
-
-#define VMC_OP_PAGES(op)	(((op) & ~PAGE_MASK) + 1)
-#define VMC_OP_VA(op)		((op) & PAGE_MASK)
-#define VMC_OP_MAX_PAGES	(PAGE_SIZE)
 
 /**
  * vmc_flusher_init() - start an empty flush batch
@@ -78,7 +50,6 @@ void vmc_flusher_init(struct vmc_flusher *f, struct vmc_space *space)
 	memset(f, 0, sizeof(*f));
 	f->space = space;
 }
-EXPORT_SYMBOL_GPL(vmc_flusher_init);
 
 /**
  * vmc_flusher_pending() - does the batch hold anything to dispatch?
@@ -92,7 +63,6 @@ bool vmc_flusher_pending(const struct vmc_flusher *f)
 	return f->nr_ops || f->flush_all || f->nr_inline || f->chunks ||
 	       f->nodes;
 }
-EXPORT_SYMBOL_GPL(vmc_flusher_pending);
 
 static void vmc_flusher_add(struct vmc_flusher *f, u64 va, u64 npages)
 {
@@ -181,7 +151,6 @@ void vmc_flusher_issue_page(struct vmc_flusher *f, u64 va,
 	if (frame)
 		vmc_flusher_hold(f, frame);
 }
-EXPORT_SYMBOL_GPL(vmc_flusher_issue_page);
 
 /**
  * vmc_flusher_issue_range() - queue the flush of [@start, @end)
@@ -204,7 +173,6 @@ void vmc_flusher_issue_range(struct vmc_flusher *f, u64 start, u64 end)
 	else
 		vmc_flusher_add(f, start, npages);
 }
-EXPORT_SYMBOL_GPL(vmc_flusher_issue_range);
 
 /**
  * vmc_flusher_issue_all() - make the batch a full flush of the space
@@ -218,7 +186,6 @@ void vmc_flusher_issue_all(struct vmc_flusher *f)
 	f->nr_ops = 0;
 	f->nr_pages = 0;
 }
-EXPORT_SYMBOL_GPL(vmc_flusher_issue_all);
 
 /**
  * vmc_flusher_retire_subtree() - queue a detached subtree for freeing
@@ -238,88 +205,6 @@ void vmc_flusher_retire_subtree(struct vmc_flusher *f, u64 start, u64 end,
 	vmc_flusher_issue_range(f, start, end);
 	node->next = f->nodes;
 	f->nodes = node;
-}
-
-static void vmc_invlpg(u64 va)
-{
-	asm volatile("invlpg (%0)" : : "r" (va) : "memory");
-}
-
-static bool vmc_pcid_on(void)
-{
-	return cr4_read_shadow() & X86_CR4_PCIDE;
-}
-
-/* Drop every translation of @space on this CPU, which has it loaded. */
-static void vmc_flush_all_local(struct vmc_space *space)
-{
-	if (vmc_pcid_on() && boot_cpu_has(X86_FEATURE_INVPCID)) {
-		invpcid_flush_single_context(space->pcid);
-		vmc_stat_add(space, invpcid, 1);
-	} else {
-		/* Without NOFLUSH this drops the current PCID's entries. */
-		write_cr3(__read_cr3());
-	}
-	vmc_stat_add(space, full_flushes, 1);
-}
-
-static void vmc_flush_local(const struct vmc_flush_req *req)
-{
-	struct vmc_space *space = req->space;
-	unsigned int i;
-	u64 n, va, done = 0;
-
-	if (this_cpu_read(vmc_loaded_space) != space || vmc_test_skip_flush)
-		return;
-	if (req->all) {
-		vmc_flush_all_local(space);
-		return;
-	}
-	for (i = 0; i < req->nr_ops; i++) {
-		va = VMC_OP_VA(req->ops[i]);
-		for (n = VMC_OP_PAGES(req->ops[i]); n; n--, va += PAGE_SIZE)
-			vmc_invlpg(va);
-		done += VMC_OP_PAGES(req->ops[i]);
-	}
-	vmc_stat_add(space, invlpg, done);
-}
-
-static void vmc_flush_ipi(void *info)
-{
-	vmc_flush_local(info);
-}
-
-static void vmc_flush_cpus(struct vmc_flusher *f)
-{
-	struct vmc_flush_req req = {
-		.space = f->space,
-		.ops = f->ops,
-		.nr_ops = f->nr_ops,
-		.all = f->flush_all,
-	};
-	struct cpumask *active = f->space->active_cpus;
-	unsigned int remote = 0;
-	int cpu, i;
-
-	cpu = get_cpu();
-	/* PTE writes before reading active_cpus; pairs with vmc_space_run(). */
-	smp_mb();
-	vmc_flush_local(&req);
-	for_each_cpu(i, active)
-		remote += i != cpu;
-	if (remote && !irqs_disabled()) {
-		smp_call_function_many(active, vmc_flush_ipi, &req, true);
-		vmc_stat_add(f->space, ipis, remote);
-	} else if (remote) {
-		/*
-		 * Only an in-kernel caller working inside its own window gets
-		 * here; it cannot take IPIs, so wait for the others to leave.
-		 */
-		WARN_ON_ONCE(1);
-		while (cpumask_weight(active) > cpumask_test_cpu(cpu, active))
-			cpu_relax();
-	}
-	put_cpu();
 }
 
 static void vmc_subtree_work(struct work_struct *work)
@@ -380,142 +265,21 @@ void vmc_flusher_dispatch(struct vmc_flusher *f)
 {
 	if (!vmc_flusher_pending(f))
 		return;
-	if (f->nr_ops || f->flush_all)
-		vmc_flush_cpus(f);
+	if (f->nr_ops || f->flush_all) {
+		struct vmc_flush_req req = {
+			.space = f->space,
+			.ops = f->ops,
+			.nr_ops = f->nr_ops,
+			.all = f->flush_all,
+		};
+
+		vmc_arch_flush(&req);
+	}
 	vmc_release_all(f);
 	f->nr_ops = 0;
 	f->nr_pages = 0;
 	f->flush_all = false;
 }
-EXPORT_SYMBOL_GPL(vmc_flusher_dispatch);
-
-static void vmc_load(struct vmc_space *space)
-{
-	unsigned long cr3 = vmc_node_pa(space->root);
-
-	/* No NOFLUSH: entries left by an earlier window must not survive. */
-	if (vmc_pcid_on())
-		cr3 |= space->pcid;
-	write_cr3(cr3);
-}
-
-static void vmc_unload(unsigned long saved_cr3)
-{
-	/* Linux's own entries are still valid; keep them if we can. */
-	if (vmc_pcid_on())
-		saved_cr3 |= X86_CR3_PCID_NOFLUSH;
-	write_cr3(saved_cr3);
-}
-
-/**
- * vmc_space_run() - run @fn with the space loaded in CR3 on this CPU
- * @space: the space
- * @fn: the access; it runs with interrupts off and must be short, must not
- *	sleep and may touch user addresses only with page faults disabled
- * @arg: passed to @fn
- *
- * Hazards handled: interrupts (and so preemption) stay off for the whole
- * window, because Linux's flush IPIs and context switches assume they own
- * CR3; the root is 8 KiB aligned, so CR3 bit 12 is clear and PTI's NMI
- * entry path switches to the right table; the kernel half is Linux's, and
- * global kernel entries are never flushed.
- * Postconditions: CR3 is restored; the space is no longer loaded here.
- * Context: process or softirq context; not nested.
- * Return: what @fn returned, or -EBUSY if this CPU already runs a window.
- */
-int vmc_space_run(struct vmc_space *space,
-		  int (*fn)(struct vmc_space *space, void *arg), void *arg)
-{
-	unsigned long flags, saved_cr3;
-	int cpu, ret;
-
-	local_irq_save(flags);
-	if (WARN_ON_ONCE(this_cpu_read(vmc_loaded_space))) {
-		local_irq_restore(flags);
-		return -EBUSY;
-	}
-	cpu = smp_processor_id();
-	cpumask_set_cpu(cpu, space->active_cpus);
-	this_cpu_write(vmc_loaded_space, space);
-	/* Be visible to dispatchers before the first walk; see above. */
-	smp_mb();
-	saved_cr3 = __read_cr3();
-	vmc_load(space);
-	vmc_stat_add(space, activations, 1);
-	ret = fn(space, arg);
-	vmc_unload(saved_cr3);
-	this_cpu_write(vmc_loaded_space, NULL);
-	cpumask_clear_cpu(cpu, space->active_cpus);
-	local_irq_restore(flags);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(vmc_space_run);
-
-struct vmc_probe_ctx {
-	u64 va;
-	void *buf;
-	size_t len;
-	bool write;
-	unsigned long left;
-};
-
-static int vmc_probe_fn(struct vmc_space *space, void *arg)
-{
-	struct vmc_probe_ctx *p = arg;
-	void __user *uva = (void __user *)(uintptr_t)p->va;
-
-	pagefault_disable();
-	if (p->write)
-		p->left = __copy_to_user_inatomic(uva, p->buf, p->len);
-	else
-		p->left = __copy_from_user_inatomic(p->buf, uva, p->len);
-	pagefault_enable();
-	return p->left ? -EFAULT : 0;
-}
-
-/**
- * vmc_space_probe() - read or write the space through the MMU
- * @space: the space
- * @va: user virtual address
- * @buf: kernel buffer of @len bytes
- * @len: bytes to transfer, at least 1 (-EINVAL)
- * @write: copy @buf into the space instead of out of it
- * @done: set to the number of bytes transferred
- *
- * Each page is accessed in its own vmc_space_run() window with user
- * access enabled (SMAP), so the MMU walks the space's tables, honours
- * their permissions and sets their A and D bits.
- * Preconditions: [@va, @va + @len) inside the managed range (-ERANGE).
- * Postconditions: on a fault (absent page, write to read-only, no read
- * permission) the exception fixup stops the copy and -EFAULT is returned
- * with *@done telling how far it got; nothing oopses.
- * Context: process context, interrupts enabled.
- * Return: 0, -EINVAL, -ERANGE or -EFAULT.
- */
-int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
-		    bool write, size_t *done)
-{
-	struct vmc_probe_ctx ctx = { .write = write };
-	int err;
-
-	*done = 0;
-	if (!len)
-		return -EINVAL;
-	if (va >= space->va_end || len > space->va_end - va)
-		return -ERANGE;
-	while (*done < len) {
-		ctx.va = va + *done;
-		ctx.buf = buf + *done;
-		ctx.len = min_t(size_t, len - *done,
-				PAGE_SIZE - offset_in_page(ctx.va));
-		err = vmc_space_run(space, vmc_probe_fn, &ctx);
-		*done += ctx.len - ctx.left;
-		if (err)
-			return err;
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vmc_space_probe);
 
 /**
  * vmc_space_drain() - wait until the space's deferred frees have finished
@@ -533,7 +297,6 @@ void vmc_space_drain(struct vmc_space *space)
 		flush_workqueue(vmc_wq);
 	}
 }
-EXPORT_SYMBOL_GPL(vmc_space_drain);
 
 /**
  * vmc_stats_read() - copy counters into the uapi structure
@@ -564,7 +327,6 @@ void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out)
 		out->out_frames = atomic64_read(&vmc_frames_allocated);
 	}
 }
-EXPORT_SYMBOL_GPL(vmc_stats_read);
 
 /**
  * vmc_queue_work() - run @work on the module's workqueue
@@ -585,7 +347,7 @@ void vmc_queue_work(struct work_struct *work)
  */
 int vmc_tlb_init(void)
 {
-	vmc_wq = alloc_workqueue("vmcursor", WQ_UNBOUND, 0);
+	vmc_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND, 0);
 	return vmc_wq ? 0 : -ENOMEM;
 }
 

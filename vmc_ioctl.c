@@ -15,12 +15,8 @@
 #include <linux/capability.h>
 #include <linux/overflow.h>
 #include <linux/nospec.h>
-#include <asm/cpufeature.h>
-#include <asm/tlbflush.h>
-#include <asm/memtype.h>
 #include "pt.h"
 #include "vmc_dev.h"
-#include "bench.h"
 
 #define VMC_UAPI_PROP_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK)
 #define VMC_MAX_CHECK_MSG	(64 * 1024)
@@ -34,35 +30,11 @@ union vmc_ucmd_buffer {
 	struct vmc_dump dump;
 	struct vmc_check check;
 	struct vmc_stats stats;
-	struct vmc_bench bench;
 };
 
 static bool vmc_admin(void)
 {
 	return capable(CAP_SYS_ADMIN);
-}
-
-static u64 vmc_features(void)
-{
-	u64 f = 0;
-
-	if (vmc_nr_levels == 5)
-		f |= VMC_FEAT_LA57;
-	if (vmc_level_supported(3))
-		f |= VMC_FEAT_1G;
-	if (__supported_pte_mask & _PAGE_NX)
-		f |= VMC_FEAT_NX;
-	if (cr4_read_shadow() & X86_CR4_PCIDE)
-		f |= VMC_FEAT_PCID;
-	if (boot_cpu_has(X86_FEATURE_INVPCID))
-		f |= VMC_FEAT_INVPCID;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		f |= VMC_FEAT_SMAP;
-	if (boot_cpu_has(X86_FEATURE_PTI))
-		f |= VMC_FEAT_PTI;
-	if (pat_enabled())
-		f |= VMC_FEAT_PAT;
-	return f;
 }
 
 static int vmc_cmd_info(struct vmc_file *vf, void *p)
@@ -75,7 +47,7 @@ static int vmc_cmd_info(struct vmc_file *vf, void *p)
 		return -EINVAL;
 	cmd->out_abi_version = VMC_ABI_VERSION;
 	cmd->out_levels = vf->space->nr_levels;
-	cmd->out_features = vmc_features();
+	cmd->out_features = vmc_arch_features();
 	cmd->out_va_start = 0;
 	cmd->out_va_end = vf->space->va_end;
 	cmd->out_page_sizes = BIT_ULL(12) | BIT_ULL(21) |
@@ -702,7 +674,6 @@ static const struct vmc_ioctl_op vmc_ioctl_ops[] = {
 	VMC_IOCTL_OP(VMC_CMD_DUMP, VMC_IOC_DUMP, vmc_cmd_dump, struct vmc_dump, entry_size),
 	VMC_IOCTL_OP(VMC_CMD_CHECK, VMC_IOC_CHECK, vmc_cmd_check, struct vmc_check, msg_len),
 	VMC_IOCTL_OP(VMC_CMD_STATS, VMC_IOC_STATS, vmc_cmd_stats, struct vmc_stats, flags),
-	VMC_IOCTL_OP(VMC_CMD_BENCH, VMC_IOC_BENCH, vmc_cmd_bench, struct vmc_bench, result_size),
 };
 
 /**

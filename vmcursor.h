@@ -11,28 +11,14 @@
 #include <linux/types.h>
 #include <linux/bits.h>
 #include <linux/kref.h>
-#include <linux/cpumask.h>
 #include <linux/atomic.h>
 #include <linux/workqueue.h>
 #include <linux/percpu-rwsem.h>
 #include <linux/spinlock.h>
 
 #include "ioctl.h"
-
-#define VMC_MAX_LEVELS		5
-#define VMC_MAX_LEAF_LEVEL	3
-#define VMC_PTES_PER_NODE	512
-#define VMC_PAGE_SHIFT		12
-#define VMC_PAGE_SIZE		BIT_ULL(VMC_PAGE_SHIFT)
-
-/*
- * Privileged property bits, above the uapi ones (ioctl.h VMC_PROP_*). The
- * ioctl interface always sets VMC_PRIV_USER and never VMC_PRIV_GLOBAL.
- */
-#define VMC_PRIV_USER		BIT(16)
-#define VMC_PRIV_GLOBAL		BIT(17)
-#define VMC_PROP_VALID_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK | \
-				 VMC_PRIV_USER | VMC_PRIV_GLOBAL)
+#include "pte_x86.h"
+#include "arch.h"
 
 /* Reference-count sentinels, as OSTD's MetaSlot. */
 #define VMC_REF_UNUSED		U64_MAX
@@ -132,8 +118,7 @@ struct vmc_space_stats {
  * @root: the top-level table; its kernel half is a copy of the kernel's
  * @va_end: end (exclusive) of the cursor-managed range [0, va_end)
  * @nr_levels: paging levels, 4 or 5 (the running kernel's mode)
- * @pcid: PCID used when CR4.PCIDE is set (never one Linux uses)
- * @active_cpus: CPUs that have the space loaded in CR3 right now
+ * @arch: what the CPU side keeps per space (PCID, CPUs it is loaded on)
  * @table_pages: table pages allocated for this space (root included)
  * @max_table_pages: cap on @table_pages (0: no cap)
  * @frame_pages: 4 KiB pages of frames owned by this space
@@ -154,8 +139,7 @@ struct vmc_space {
 	struct vmc_node *root;
 	u64 va_end;
 	u8 nr_levels;
-	u16 pcid;
-	cpumask_var_t active_cpus;
+	struct vmc_arch_space arch;
 	atomic_long_t table_pages;
 	long max_table_pages;
 	atomic_long_t frame_pages;
@@ -291,31 +275,8 @@ struct vmc_protect_op {
 	const void *arg;
 };
 
-/* Geometry, valid once vmc_pt_init() has run. */
-extern u8 vmc_nr_levels;
-
-static inline unsigned int vmc_level_shift(int level)
-{
-	return VMC_PAGE_SHIFT + 9 * (level - 1);
-}
-
-static inline u64 vmc_page_size(int level)
-{
-	return 1ULL << vmc_level_shift(level);
-}
-
-static inline unsigned int vmc_pte_index(u64 va, int level)
-{
-	return (va >> vmc_level_shift(level)) & (VMC_PTES_PER_NODE - 1);
-}
-
-/* pt_walk.c */
-int vmc_pt_init(void);
+/* space.c */
 u64 vmc_user_va_end(void);
-bool vmc_level_supported(int level);
-bool vmc_prop_supported(u32 prop);
-u64 vmc_max_paddr(void);
-u32 vmc_cache_modes(void);
 struct vmc_space *vmc_space_create(long max_table_pages,
 				   long max_frame_pages);
 void vmc_space_destroy(struct vmc_space *space);
@@ -363,12 +324,14 @@ void vmc_flusher_issue_range(struct vmc_flusher *f, u64 start, u64 end);
 void vmc_flusher_issue_all(struct vmc_flusher *f);
 void vmc_flusher_dispatch(struct vmc_flusher *f);
 bool vmc_flusher_pending(const struct vmc_flusher *f);
+void vmc_space_drain(struct vmc_space *space);
+void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out);
+
+/* arch_x86.c (natively: native/arch_native.c) */
 int vmc_space_run(struct vmc_space *space,
 		  int (*fn)(struct vmc_space *space, void *arg), void *arg);
 int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
 		    bool write, size_t *done);
-void vmc_space_drain(struct vmc_space *space);
-void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out);
 
 /* check.c */
 /**

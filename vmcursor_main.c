@@ -83,34 +83,24 @@ static struct miscdevice vmc_misc = {
 
 static int __init vmc_init(void)
 {
-	int err;
+	int err = vmc_engine_init();
 
-	vmc_pt_init();
-	err = vmc_meta_init();
 	if (err)
 		return err;
-	err = vmc_tlb_init();
-	if (err)
-		goto err_meta;
 	err = misc_register(&vmc_misc);
-	if (err)
-		goto err_tlb;
-	pr_info("%d-level paging, user range [0, %#llx)\n", vmc_nr_levels,
+	if (err) {
+		vmc_engine_exit();
+		return err;
+	}
+	pr_info("%d-level paging, user range [0, %#llx)\n", vmc_fmt.nr_levels,
 		vmc_user_va_end());
 	return 0;
-
-err_tlb:
-	vmc_tlb_exit();
-err_meta:
-	vmc_meta_exit();
-	return err;
 }
 
 static void __exit vmc_exit(void)
 {
 	misc_deregister(&vmc_misc);
-	vmc_tlb_exit();
-	vmc_meta_exit();
+	vmc_engine_exit();
 }
 
 module_init(vmc_init);

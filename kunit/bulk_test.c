@@ -64,7 +64,7 @@ static int bulk_frame_index(struct bulk *b, int t, struct vmc_frame *f)
 static void bulk_collect(struct bulk *b, int t, struct vmc_node *node,
 			 int level, u64 base)
 {
-	unsigned int i, n = level == vmc_nr_levels ? VMC_PTES_PER_NODE / 2 :
+	unsigned int i, n = level == vmc_fmt.nr_levels ? VMC_PTES_PER_NODE / 2 :
 			    VMC_PTES_PER_NODE;
 	struct vmc_pte_info info;
 
@@ -108,7 +108,7 @@ static bool bulk_same(struct bulk *b)
 
 	for (t = 0; t < 2; t++) {
 		b->nr_leaves[t] = 0;
-		bulk_collect(b, t, b->space[t]->root, vmc_nr_levels, 0);
+		bulk_collect(b, t, b->space[t]->root, vmc_fmt.nr_levels, 0);
 	}
 	/* Replaced and unmapped subtrees hold references until drained. */
 	for (t = 0; t < 2; t++) {
@@ -486,6 +486,7 @@ static struct kunit_case bulk_cases[] = {
 
 static struct kunit_suite bulk_suite = {
 	.name = "vmcursor_bulk",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = bulk_cases,

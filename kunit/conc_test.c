@@ -425,6 +425,7 @@ static struct kunit_case conc_cases[] = {
 
 static struct kunit_suite conc_suite = {
 	.name = "vmcursor_concurrency",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = conc_cases,

@@ -594,7 +594,7 @@ static void cursor_guard_levels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, 0, VT_1G), 3);
 	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, 0, VT_1G + VT_4K), 3);
 	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, 0, vt_space(test)->va_end),
-			vmc_nr_levels);
+			vmc_fmt.nr_levels);
 }
 
 static void cursor_map_exact_block(struct kunit *test)
@@ -693,7 +693,7 @@ static void cursor_creation_allocates(struct kunit *test)
 	struct vmc_cursor *c = vt_cursor(test, VT_1G + VT_4K, VT_1G + 2 * VT_4K);
 
 	vmc_cursor_destroy(c);
-	KUNIT_EXPECT_EQ(test, vt_table_pages(test), before + vmc_nr_levels - 1);
+	KUNIT_EXPECT_EQ(test, vt_table_pages(test), before + vmc_fmt.nr_levels - 1);
 	vt_check(test);
 }
 
@@ -791,6 +791,7 @@ static struct kunit_case cursor_cases[] = {
 
 static struct kunit_suite cursor_suite = {
 	.name = "vmcursor_cursor",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = cursor_cases,

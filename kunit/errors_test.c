@@ -278,6 +278,7 @@ static struct kunit_case errors_cases[] = {
 
 static struct kunit_suite errors_suite = {
 	.name = "vmcursor_errors",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = errors_cases,

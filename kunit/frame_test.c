@@ -240,6 +240,7 @@ static struct kunit_case frame_cases[] = {
 
 static struct kunit_suite frame_suite = {
 	.name = "vmcursor_frame",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = frame_cases,

@@ -336,5 +336,7 @@ bool vmr_replay(struct vmr *r, struct vmr *const *logs, unsigned int nr,
 		struct vmm *m);
 bool vmr_check_serial(struct vmr *r, struct vmr *const *logs,
 		      unsigned int nr, unsigned long *concurrent);
+bool model_run_one(struct kunit *test, u64 seed, unsigned long ops,
+		   unsigned long full_every);
 
 #endif /* _VMCURSOR_KUNIT_MODEL_RUN_H */

@@ -26,8 +26,21 @@
 #define MODEL_FULL_EVERY	2500
 #define MODEL_LOW_WINDOW	(510ULL << 30)
 
-static void model_run_seed(struct kunit *test, u64 seed)
+/**
+ * model_run_one() - one randomized differential run on the test's space
+ * @test: the test (vt_init() done)
+ * @seed: PRNG seed; the same seed replays the same run
+ * @ops: cursor operations to run
+ * @full_every: run the full checker every this many operations
+ *
+ * Context: test thread.
+ * Return: true if the run matched the model throughout.
+ */
+bool model_run_one(struct kunit *test, u64 seed, unsigned long ops,
+		   unsigned long full_every)
 {
+	bool ok;
+
 	struct vmc_space *space = vt_space(test);
 	struct vmr_region *rg = kunit_kcalloc(test, 2, sizeof(*rg), GFP_KERNEL);
 	struct vmr_frames *fr = kunit_kzalloc(test, sizeof(*fr), GFP_KERNEL);
@@ -35,13 +48,13 @@ static void model_run_seed(struct kunit *test, u64 seed)
 	struct vmr_config cfg = {
 		.mode = VMR_SOLO,
 		.seed = seed,
-		.ops = MODEL_OPS,
+		.ops = ops,
 		.regions = rg,
 		.nr_regions = 2,
 		.win_start = 0,
 		.win_end = space->va_end,
 		.frames = fr,
-		.full_every = MODEL_FULL_EVERY,
+		.full_every = full_every,
 	};
 
 	KUNIT_ASSERT_NOT_NULL(test, rg);
@@ -57,11 +70,18 @@ static void model_run_seed(struct kunit *test, u64 seed)
 	if (vmr_init(r, test, space, &cfg)) {
 		vmr_fini(r);
 		KUNIT_FAIL(test, "out of memory");
-		return;
+		return false;
 	}
 	vmr_run(r);
 	vmr_report(r, "model");
+	ok = !r->failed;
 	vmr_fini(r);
+	return ok;
+}
+
+static void model_run_seed(struct kunit *test, u64 seed)
+{
+	model_run_one(test, seed, MODEL_OPS, MODEL_FULL_EVERY);
 }
 
 /* Fixed seeds: a failure report names the seed that replays it. */
@@ -89,6 +109,7 @@ static struct kunit_case model_cases[] = {
 
 static struct kunit_suite model_suite = {
 	.name = "vmcursor_model",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = model_cases,

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmcursor_pte: x86-64 entry encoding round-trips exactly, at every level,
- * and uses the bits the hardware and Linux's PAT layout require.
+ * vmcursor_pte: the x86-64 format as data. Entry encoding round-trips
+ * exactly at every level, uses the hardware's bits, follows the PAT layout
+ * the format was given, and refuses cache modes whose bits select another
+ * memory type (PAT off); the SME C-bit goes into tables, tracked leaves
+ * and CR3. Arch-neutral: it runs natively on several pretended CPUs; the
+ * comparison with the running kernel is in arch_test.c.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
-#include <asm/pgtable_types.h>
 #include "vmc_test.h"
 
 /* A physical address aligned for every leaf size, below MAXPHYADDR. */
@@ -19,7 +22,7 @@ static void pte_zero_is_absent(struct kunit *test)
 	struct vmc_pte_info info;
 	int level;
 
-	for (level = 1; level <= vmc_nr_levels; level++)
+	for (level = 1; level <= vmc_fmt.nr_levels; level++)
 		KUNIT_EXPECT_EQ(test, vmc_pte_decode(0, level, &info),
 				VMC_PTE_ABSENT);
 }
@@ -71,7 +74,7 @@ static void pte_leaf_roundtrip(struct kunit *test)
 static void pte_leaf_hardware_bits(struct kunit *test)
 {
 	u64 pa = pte_test_pa();
-	u64 nx = (__supported_pte_mask & _PAGE_NX) ? VMC_PTE_NX : 0;
+	u64 nx = vmc_fmt.nx ? VMC_PTE_NX : 0;
 	u64 pte;
 
 	/* A 4 KiB read-write user leaf: P, RW, US; no PS; NX unless X. */
@@ -95,27 +98,21 @@ static void pte_leaf_hardware_bits(struct kunit *test)
 						    true) & VMC_PTE_G);
 }
 
-/* Cache bits are Linux's: the 4 KiB form at level 1, PAT moved to bit 12. */
-static void pte_cache_bits_follow_linux_pat(struct kunit *test)
+/* Cache bits are the format's: the 4 KiB form at level 1, PAT in bit 12. */
+static void pte_cache_bits_follow_format(struct kunit *test)
 {
-	static const enum page_cache_mode pcm[VMC_NR_CACHE_MODES] = {
-		[VMC_CACHE_WB] = _PAGE_CACHE_MODE_WB,
-		[VMC_CACHE_WT] = _PAGE_CACHE_MODE_WT,
-		[VMC_CACHE_WC] = _PAGE_CACHE_MODE_WC,
-		[VMC_CACHE_UC] = _PAGE_CACHE_MODE_UC,
-	};
+	u64 mask4k = VMC_PTE_CACHE_4K;
+	u64 mask_large = VMC_PTE_PWT | VMC_PTE_PCD | VMC_PTE_PAT_LARGE;
 	u64 pa = pte_test_pa();
 	unsigned int cache;
 
 	KUNIT_EXPECT_TRUE(test, vmc_cache_modes() & BIT(VMC_CACHE_WB));
 	KUNIT_EXPECT_TRUE(test, vmc_cache_modes() & BIT(VMC_CACHE_UC));
 	for (cache = 0; cache < VMC_NR_CACHE_MODES; cache++) {
-		u64 want = cachemode2protval(pcm[cache]) &
-			   (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT);
-		u64 want_large = protval_4k_2_large(want);
+		u64 want = vmc_fmt.cache_bits[cache];
+		u64 want_large = (want & ~VMC_PTE_PAT4K) |
+				 (want & VMC_PTE_PAT4K ? VMC_PTE_PAT_LARGE : 0);
 		u32 prop = VT_R | (cache << VMC_PROP_CACHE_SHIFT);
-		u64 mask4k = _PAGE_PWT | _PAGE_PCD | _PAGE_PAT;
-		u64 mask_large = _PAGE_PWT | _PAGE_PCD | _PAGE_PAT_LARGE;
 
 		if (!(vmc_cache_modes() & BIT(cache)))
 			continue;
@@ -129,13 +126,85 @@ static void pte_cache_bits_follow_linux_pat(struct kunit *test)
 	kunit_info(test, "cache modes supported: %#x\n", vmc_cache_modes());
 }
 
+/* Linux's cachemode2protval() with PAT on, and with PAT off. */
+static const u64 pte_bits_pat[VMC_NR_CACHE_MODES] = {
+	[VMC_CACHE_WB] = 0,
+	[VMC_CACHE_WT] = VMC_PTE_PAT4K | VMC_PTE_PCD | VMC_PTE_PWT,
+	[VMC_CACHE_WC] = VMC_PTE_PWT,
+	[VMC_CACHE_UC] = VMC_PTE_PCD | VMC_PTE_PWT,
+};
+
+static const u64 pte_bits_nopat[VMC_NR_CACHE_MODES] = {
+	[VMC_CACHE_WB] = 0,
+	[VMC_CACHE_WT] = VMC_PTE_PWT,
+	[VMC_CACHE_WC] = VMC_PTE_PCD,	/* no WC entry: falls back to UC- */
+	[VMC_CACHE_UC] = VMC_PTE_PCD | VMC_PTE_PWT,
+};
+
+/*
+ * A mode is offered only when its bits select the type it names: with PAT
+ * off the kernel gives WC the bits of UC-, and WC must be refused, even
+ * though the four encodings are distinct.
+ */
+static void pte_pat_effective_types(struct kunit *test)
+{
+	u32 all = BIT(VMC_NR_CACHE_MODES) - 1;
+	struct vmc_pt_format saved = vmc_fmt;
+
+	KUNIT_EXPECT_EQ(test, vmc_pat_effective(pte_bits_pat, VMC_PAT_LINUX), all);
+	KUNIT_EXPECT_EQ(test, vmc_pat_effective(pte_bits_nopat, VMC_PAT_RESET),
+			all & ~BIT(VMC_CACHE_WC));
+	/* Linux's bits under a PAT MSR still at its power-on value. */
+	KUNIT_EXPECT_EQ(test, vmc_pat_effective(pte_bits_pat, VMC_PAT_RESET),
+			BIT(VMC_CACHE_WB) | BIT(VMC_CACHE_UC));
+	vmc_pt_format_init(&vmc_fmt, saved.nr_levels, true, true, 46, 0,
+			   pte_bits_nopat, VMC_PAT_RESET);
+	KUNIT_EXPECT_FALSE(test, vmc_prop_supported(VT_R | VMC_PROP_MAKE(0, VMC_CACHE_WC)));
+	KUNIT_EXPECT_TRUE(test, vmc_prop_supported(VT_R | VMC_PROP_MAKE(0, VMC_CACHE_WT)));
+	KUNIT_EXPECT_TRUE(test, vmc_prop_supported(VT_R | VMC_PROP_MAKE(0, VMC_CACHE_UC)));
+	/* A leaf with WC's bits decodes as nothing the format offers. */
+	{
+		struct vmc_pte_info info;
+		u64 pte = VMC_PTE_P | VMC_PTE_PCD | VMC_PTE_UNTRACKED;
+
+		KUNIT_EXPECT_EQ(test, vmc_pte_decode(pte, 1, &info), VMC_PTE_INVALID);
+	}
+	vmc_fmt = saved;
+}
+
+/* With SME, RAM is addressed with the C-bit: tables, tracked leaves, CR3. */
+static void pte_sme_cbit(struct kunit *test)
+{
+	struct vmc_pt_format saved = vmc_fmt;
+	u64 c = BIT_ULL(47), pa = 0x12345000ULL, root = 0x40000000ULL;
+	struct vmc_pte_info info;
+
+	vmc_pt_format_init(&vmc_fmt, saved.nr_levels, true, true, 46, c,
+			   pte_bits_pat, VMC_PAT_LINUX);
+	KUNIT_EXPECT_EQ(test, vmc_pte_cr3(root, 0x401), root | c | 0x401);
+	KUNIT_EXPECT_EQ(test, vmc_pte_encode_table(pa) & c, c);
+	KUNIT_EXPECT_EQ(test, vmc_pte_table_pa(vmc_pte_encode_table(pa)), pa);
+	KUNIT_EXPECT_EQ(test, vmc_pte_encode_leaf(pa, 1, VT_RW, true) & c, c);
+	KUNIT_EXPECT_EQ(test, vmc_pte_encode_leaf(pa, 1, VT_RW, false) & c, 0ULL);
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(vmc_pte_encode_leaf(pa, 1, VT_RW, true),
+					     1, &info), VMC_PTE_LEAF);
+	KUNIT_EXPECT_EQ(test, info.pa, pa);
+	/* An untracked leaf must not carry it: decoding refuses. */
+	KUNIT_EXPECT_EQ(test, vmc_pte_decode(vmc_pte_encode_leaf(pa, 1, VT_RW, false) | c,
+					     1, &info), VMC_PTE_INVALID);
+	vmc_fmt = saved;
+	/* Without SME, CR3 is the address and the PCID. */
+	if (!vmc_fmt.me_mask)
+		KUNIT_EXPECT_EQ(test, vmc_pte_cr3(root, 0x5ff), root | 0x5ff);
+}
+
 static void pte_table_roundtrip(struct kunit *test)
 {
 	u64 pa = pte_test_pa() + 5 * VT_4K;
 	struct vmc_pte_info info;
 	int level;
 
-	for (level = 2; level <= vmc_nr_levels; level++) {
+	for (level = 2; level <= vmc_fmt.nr_levels; level++) {
 		u64 pte = vmc_pte_encode_table(pa);
 
 		KUNIT_EXPECT_EQ(test, vmc_pte_decode(pte, level, &info),
@@ -185,21 +254,20 @@ static void pte_prop_support(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vmc_level_supported(2));
 	KUNIT_EXPECT_FALSE(test, vmc_level_supported(0));
 	KUNIT_EXPECT_FALSE(test, vmc_level_supported(4));
-	KUNIT_EXPECT_EQ(test, vmc_level_supported(3),
-			boot_cpu_has(X86_FEATURE_GBPAGES));
+	KUNIT_EXPECT_EQ(test, vmc_level_supported(3), vmc_fmt.gbpages);
 }
 
 static void pte_geometry(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, vmc_nr_levels, pgtable_l5_enabled() ? 5 : 4);
+	KUNIT_EXPECT_TRUE(test, vmc_fmt.nr_levels == 4 || vmc_fmt.nr_levels == 5);
 	KUNIT_EXPECT_EQ(test, vmc_user_va_end(),
-			(vmc_nr_levels == 5 ? 1ULL << 56 : 1ULL << 47) - VT_4K);
+			(vmc_fmt.nr_levels == 5 ? 1ULL << 56 : 1ULL << 47) - VT_4K);
 	KUNIT_EXPECT_EQ(test, vmc_page_size(1), VT_4K);
 	KUNIT_EXPECT_EQ(test, vmc_page_size(2), VT_2M);
 	KUNIT_EXPECT_EQ(test, vmc_page_size(3), VT_1G);
 	KUNIT_EXPECT_EQ(test, vmc_pte_index(0x7fffffffe000ULL, 1), 510u);
 	KUNIT_EXPECT_EQ(test, vmc_pte_index(VT_1G + VT_2M, 2), 1u);
-	kunit_info(test, "%d-level paging\n", vmc_nr_levels);
+	kunit_info(test, "%d-level paging\n", vmc_fmt.nr_levels);
 }
 
 static struct kunit_case pte_cases[] = {
@@ -207,7 +275,9 @@ static struct kunit_case pte_cases[] = {
 	KUNIT_CASE(pte_zero_is_absent),
 	KUNIT_CASE(pte_leaf_roundtrip),
 	KUNIT_CASE(pte_leaf_hardware_bits),
-	KUNIT_CASE(pte_cache_bits_follow_linux_pat),
+	KUNIT_CASE(pte_cache_bits_follow_format),
+	KUNIT_CASE(pte_pat_effective_types),
+	KUNIT_CASE(pte_sme_cbit),
 	KUNIT_CASE(pte_table_roundtrip),
 	KUNIT_CASE(pte_invalid_entries),
 	KUNIT_CASE(pte_prop_support),
@@ -216,6 +286,7 @@ static struct kunit_case pte_cases[] = {
 
 static struct kunit_suite pte_suite = {
 	.name = "vmcursor_pte",
+	.suite_init = vt_suite_init,
 	.test_cases = pte_cases,
 };
 

@@ -412,7 +412,7 @@ static void tlb_window_cr3(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u64)(t.inside & CR3_ADDR_MASK), root);
 	KUNIT_EXPECT_EQ(test, root & BIT_ULL(12), 0ULL);
 	KUNIT_EXPECT_EQ(test, __read_cr3(), before);
-	KUNIT_EXPECT_EQ(test, cpumask_weight(s->active_cpus), 0u);
+	KUNIT_EXPECT_EQ(test, cpumask_weight(s->arch.active_cpus), 0u);
 }
 
 /* With PCID the space runs under its own PCID, outside Linux's range. */
@@ -424,9 +424,9 @@ static void tlb_pcid_window(struct kunit *test)
 	if (!(cr4_read_shadow() & X86_CR4_PCIDE))
 		kunit_skip(test, "CR4.PCIDE is clear: no PCID on this CPU (QEMU TCG exposes none)");
 	KUNIT_EXPECT_EQ(test, vmc_space_run(s, tlb_cr3_fn, &t), 7);
-	KUNIT_EXPECT_EQ(test, (u16)(t.inside & CR3_PCID_MASK), s->pcid);
-	KUNIT_EXPECT_GE(test, s->pcid, 0x400);
-	KUNIT_EXPECT_LT(test, s->pcid, 0x800);
+	KUNIT_EXPECT_EQ(test, (u16)(t.inside & CR3_PCID_MASK), s->arch.pcid);
+	KUNIT_EXPECT_GE(test, s->arch.pcid, 0x400);
+	KUNIT_EXPECT_LT(test, s->arch.pcid, 0x800);
 }
 
 static int tlb_full_fn(struct vmc_space *space, void *arg)
@@ -609,6 +609,7 @@ static struct kunit_case tlb_cases[] = {
 
 static struct kunit_suite tlb_suite = {
 	.name = "vmcursor_tlb",
+	.suite_init = vt_suite_init,
 	.init = vt_init,
 	.exit = vt_exit,
 	.test_cases = tlb_cases,

@@ -7,8 +7,36 @@
  * Copyright (C) 2026 The vmcursor authors
  */
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include "vmc_test.h"
+
+static DEFINE_MUTEX(vt_engine_mutex);
+static bool vt_engine_ready;
+
+/**
+ * vt_suite_init() - suite .suite_init: set the module's engine up once
+ * @suite: the suite
+ *
+ * The module compiles the engine in (kunit/engine/), and in 6.1 a
+ * module's suites run before its init function, so the first suite sets
+ * the engine up and module exit tears it down.
+ *
+ * Context: test kthread.
+ * Return: 0 or a negative errno.
+ */
+int vt_suite_init(struct kunit_suite *suite)
+{
+	int err = 0;
+
+	mutex_lock(&vt_engine_mutex);
+	if (!vt_engine_ready) {
+		err = vmc_engine_init();
+		vt_engine_ready = !err;
+	}
+	mutex_unlock(&vt_engine_mutex);
+	return err;
+}
 
 /**
  * vt_init() - suite .init: a fresh space and leak baselines
@@ -381,6 +409,22 @@ u64 vt_max_user_1g(struct kunit *test)
 {
 	return ALIGN_DOWN(vt_space(test)->va_end - VT_1G, VT_1G);
 }
+
+#ifndef VMC_NATIVE
+static int __init vt_module_init(void)
+{
+	return 0;
+}
+
+static void __exit vt_module_exit(void)
+{
+	if (vt_engine_ready)
+		vmc_engine_exit();
+}
+
+module_init(vt_module_init);
+module_exit(vt_module_exit);
+#endif
 
 MODULE_DESCRIPTION("KUnit suites for vmcursor");
 MODULE_LICENSE("GPL");

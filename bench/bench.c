@@ -31,8 +31,7 @@
 #include <linux/vmalloc.h>
 #include <asm/irq_regs.h>
 #include "pt.h"
-#include "vmc_dev.h"
-#include "bench.h"
+#include "bench/bench.h"
 
 /*
  * Below this many pages a call first runs one untimed repetition, so that
@@ -1416,7 +1415,6 @@ static int vmc_bench_dispatch(struct vmc_bench_run *r)
 
 /**
  * vmc_cmd_bench() - VMC_IOC_BENCH: run one in-kernel benchmark
- * @vf: the file context (its space is not used)
  * @p: struct vmc_bench, already copied in
  *
  * Preconditions: the caller has CAP_SYS_ADMIN (-EPERM); the request is
@@ -1433,7 +1431,7 @@ static int vmc_bench_dispatch(struct vmc_bench_run *r)
  * stops it between repetitions (-EINTR).
  * Return: 0 or a negative errno.
  */
-int vmc_cmd_bench(struct vmc_file *vf, void *p)
+int vmc_cmd_bench(void *p)
 {
 	struct vmc_bench *req = p;
 	struct vmc_bench_run r = { .req = req };

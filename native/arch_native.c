@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arch layer of the native build: a CPU described by a table (paging
+ * depth, NX, 1 GiB pages, PAT layout, SME), and a software MMU for the
+ * probe that walks the tables as the hardware does: permissions from the
+ * leaf, A and D set with an atomic update, faults reported as -EFAULT.
+ * There is no TLB, so a flush only counts what the hardware would execute.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#include "pt.h"
+
+/* cachemode2protval() of Linux with PAT on, and with PAT off. */
+static const u64 vmc_bits_pat[VMC_NR_CACHE_MODES] = {
+	[VMC_CACHE_WB] = 0,
+	[VMC_CACHE_WT] = VMC_PTE_PAT4K | VMC_PTE_PCD | VMC_PTE_PWT,
+	[VMC_CACHE_WC] = VMC_PTE_PWT,
+	[VMC_CACHE_UC] = VMC_PTE_PCD | VMC_PTE_PWT,
+};
+
+static const u64 vmc_bits_nopat[VMC_NR_CACHE_MODES] = {
+	[VMC_CACHE_WB] = 0,
+	[VMC_CACHE_WT] = VMC_PTE_PWT,
+	[VMC_CACHE_WC] = VMC_PTE_PCD,
+	[VMC_CACHE_UC] = VMC_PTE_PCD | VMC_PTE_PWT,
+};
+
+static int vmc_cpu_levels = 4;
+static enum vmc_native_cpu vmc_cpu = VMC_NATIVE_PAT;
+
+/**
+ * vmc_native_set_cpu() - choose the CPU of the next vmc_arch_init()
+ * @nr_levels: 4 or 5
+ * @cpu: its features
+ *
+ * Context: before vmc_engine_init(), or between spaces (the format is
+ * global).
+ */
+void vmc_native_set_cpu(int nr_levels, enum vmc_native_cpu cpu)
+{
+	vmc_cpu_levels = nr_levels;
+	vmc_cpu = cpu;
+	vmc_arch_init();
+}
+
+/**
+ * vmc_arch_init() - describe the chosen CPU in vmc_fmt
+ *
+ * Context: single-threaded set-up.
+ * Return: 0.
+ */
+int vmc_arch_init(void)
+{
+	bool nopat = vmc_cpu == VMC_NATIVE_NOPAT, old = vmc_cpu == VMC_NATIVE_OLD;
+
+	vmc_pt_format_init(&vmc_fmt, vmc_cpu_levels, !old, !old,
+			   vmc_cpu == VMC_NATIVE_SME ? 46 : 52,
+			   vmc_cpu == VMC_NATIVE_SME ? BIT_ULL(47) : 0,
+			   nopat ? vmc_bits_nopat : vmc_bits_pat,
+			   nopat ? VMC_PAT_RESET : VMC_PAT_LINUX);
+	return 0;
+}
+
+/**
+ * vmc_arch_exit() - undo vmc_arch_init()
+ *
+ * Context: single-threaded tear-down.
+ */
+void vmc_arch_exit(void)
+{
+}
+
+/**
+ * vmc_arch_features() - the VMC_FEAT_* bits of the pretended CPU
+ *
+ * Context: any.
+ * Return: the bits.
+ */
+u64 vmc_arch_features(void)
+{
+	u64 f = 0;
+
+	if (vmc_fmt.nr_levels == 5)
+		f |= VMC_FEAT_LA57;
+	if (vmc_fmt.gbpages)
+		f |= VMC_FEAT_1G;
+	if (vmc_fmt.nx)
+		f |= VMC_FEAT_NX;
+	if (vmc_cpu != VMC_NATIVE_NOPAT)
+		f |= VMC_FEAT_PAT;
+	if (vmc_fmt.me_mask)
+		f |= VMC_FEAT_SME;
+	return f;
+}
+
+/**
+ * vmc_arch_space_init() - the CPU side of a new space
+ * @space: the space
+ *
+ * Natively there is no kernel half to copy.
+ * Context: any.
+ * Return: 0.
+ */
+int vmc_arch_space_init(struct vmc_space *space)
+{
+	atomic_set(&space->arch.loaded, 0);
+	return 0;
+}
+
+/**
+ * vmc_arch_space_fini() - nothing to free natively
+ * @space: the space
+ *
+ * Context: any.
+ */
+void vmc_arch_space_fini(struct vmc_space *space)
+{
+}
+
+/**
+ * vmc_arch_root_private_slot() - no per-process kernel slots natively
+ * @space: the space
+ *
+ * Context: any.
+ * Return: -1.
+ */
+int vmc_arch_root_private_slot(const struct vmc_space *space)
+{
+	return -1;
+}
+
+/**
+ * vmc_arch_flush() - count what the hardware would execute
+ * @req: the flush
+ *
+ * As on the CPU, a flush of a space loaded nowhere executes nothing.
+ * Context: any.
+ */
+void vmc_arch_flush(const struct vmc_flush_req *req)
+{
+	unsigned int i;
+	u64 pages = 0;
+
+	if (!atomic_read(&req->space->arch.loaded) || vmc_test_skip_flush)
+		return;
+	if (req->all) {
+		vmc_stat_add(req->space, full_flushes, 1);
+		return;
+	}
+	for (i = 0; i < req->nr_ops; i++)
+		pages += VMC_OP_PAGES(req->ops[i]);
+	vmc_stat_add(req->space, invlpg, pages);
+}
+
+/**
+ * vmc_space_run() - run @fn with the space "loaded"
+ * @space: the space
+ * @fn: the access
+ * @arg: passed to @fn
+ *
+ * Context: any.
+ * Return: what @fn returned.
+ */
+int vmc_space_run(struct vmc_space *space,
+		  int (*fn)(struct vmc_space *space, void *arg), void *arg)
+{
+	int ret;
+
+	atomic_inc(&space->arch.loaded);
+	vmc_stat_add(space, activations, 1);
+	ret = fn(space, arg);
+	atomic_dec(&space->arch.loaded);
+	return ret;
+}
+
+struct vmc_soft_access {
+	u64 va;
+	void *buf;
+	size_t len;
+	bool write;
+};
+
+/* One access within a page, as the MMU would do it. */
+static int vmc_soft_mmu(struct vmc_space *space, void *arg)
+{
+	struct vmc_soft_access *a = arg;
+	struct vmc_pte_info info;
+	u64 *slot, old, new, pa;
+	int level = vmc_pt_translate(space, a->va, &info, &slot);
+
+	if (info.kind != VMC_PTE_LEAF || !(info.prop & VMC_PROP_R) ||
+	    !(info.prop & VMC_PRIV_USER) || (a->write && !(info.prop & VMC_PROP_W)))
+		return -EFAULT;
+	pa = info.pa + (a->va & (vmc_page_size(level) - 1));
+	if (!vmc_native_pa_backed(pa, a->len))
+		return -EFAULT;
+	old = READ_ONCE(*slot);
+	do {
+		new = old | VMC_PTE_A | (a->write ? VMC_PTE_D : 0);
+	} while (new != old && !try_cmpxchg64(slot, &old, new));
+	if (a->write)
+		memcpy(__va(pa), a->buf, a->len);
+	else
+		memcpy(a->buf, __va(pa), a->len);
+	return 0;
+}
+
+/**
+ * vmc_space_probe() - read or write the space through the software MMU
+ * @space: the space
+ * @va: user virtual address
+ * @buf: buffer of @len bytes
+ * @len: bytes to transfer, at least 1 (-EINVAL)
+ * @write: copy @buf into the space instead of out of it
+ * @done: set to the number of bytes transferred
+ *
+ * As the kernel's: one window per page; a fault stops the copy.
+ * Context: any.
+ * Return: 0, -EINVAL, -ERANGE or -EFAULT.
+ */
+int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
+		    bool write, size_t *done)
+{
+	struct vmc_soft_access a = { .write = write };
+	int err;
+
+	*done = 0;
+	if (!len)
+		return -EINVAL;
+	if (va >= space->va_end || len > space->va_end - va)
+		return -ERANGE;
+	while (*done < len) {
+		a.va = va + *done;
+		a.buf = (char *)buf + *done;
+		a.len = min_t(size_t, len - *done,
+			      PAGE_SIZE - offset_in_page(a.va));
+		err = vmc_space_run(space, vmc_soft_mmu, &a);
+		if (err)
+			return err;
+		*done += a.len;
+	}
+	return 0;
+}
