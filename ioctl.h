@@ -49,6 +49,8 @@
  */
 
 #define VMC_DEVICE_PATH		"/dev/vmcursor"
+/* VMC_IOC_BENCH is served by vmcursor_bench.ko, on its own device. */
+#define VMC_BENCH_DEVICE_PATH	"/dev/vmcursor-bench"
 #define VMC_ABI_VERSION		1
 #define VMC_IOCTL_TYPE		0xC5
 
@@ -561,7 +563,9 @@ struct vmc_bench_result {
 };
 
 /**
- * struct vmc_bench - VMC_IOC_BENCH: run one in-kernel benchmark
+ * struct vmc_bench - VMC_IOC_BENCH: run one in-kernel benchmark (on
+ *	VMC_BENCH_DEVICE_PATH, served by the separate vmcursor_bench.ko;
+ *	/dev/vmcursor answers ENOTTY)
  * @size: sizeof(struct vmc_bench)
  * @flags: VMC_BENCH_SEPARATE (SCALING only), else 0
  * @experiment: enum vmc_bench_exp
