@@ -8,7 +8,7 @@
 # headers (decided in scripts/build-module).
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d)
 
-.PHONY: all deps module tool run check kunit style test-kernel bench clean clean-cache help
+.PHONY: all deps module tool run check check-native kunit style test-kernel bench clean clean-cache help
 
 all: module tool
 
@@ -16,6 +16,7 @@ help:
 	@echo "make            build vmcursor.ko (for KDIR=$(or $(KDIR),stock headers)) and the tool"
 	@echo "make run        build, boot the stock kernel in QEMU, load the module, run the demo"
 	@echo "make check      run every test; ends with 'N passed, N failed[, N skipped]'"
+	@echo "make check-native  the engine natively: KUnit, sanitizers, 10^7-op model diff, coverage"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
@@ -37,6 +38,9 @@ run: deps
 
 check: deps
 	@scripts/check
+
+check-native: deps
+	@scripts/check-native $(if $(OPS),--ops $(OPS))
 
 kunit: deps
 	@scripts/kunit $(if $(SUITE),--suite $(SUITE))

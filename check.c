@@ -96,10 +96,10 @@ static void vmc_check_node(struct vmc_checker *ck, struct vmc_node *node,
 	ck->rep->table_pages += 1 << node->order;
 	if (node->usage != VMC_USAGE_PTNODE || node->level != level ||
 	    node->stray || node->space != ck->space ||
-	    atomic64_read(&node->ref) != 1 || vmc_node_is_locked(node))
-		vmc_violation(ck, "%#llx: node level %u/%d stray %d ref %lld locked %d\n",
+	    atomic64_read(&node->ref) != 1)
+		vmc_violation(ck, "%#llx: node level %u/%d stray %d ref %lld\n",
 			      base, node->level, level, node->stray,
-			      atomic64_read(&node->ref), vmc_node_is_locked(node));
+			      atomic64_read(&node->ref));
 	for (i = 0; i < n; i++) {
 		u64 pte = vmc_pte_read(&node->ptes[i]);
 		u64 va = base + ((u64)i << vmc_level_shift(level));
@@ -120,9 +120,10 @@ static void vmc_check_node(struct vmc_checker *ck, struct vmc_node *node,
 		}
 		present++;
 	}
-	if (present != node->nr_children)
-		vmc_violation(ck, "%#llx: level-%d node has %u entries, nr_children %u\n",
-			      base, level, present, node->nr_children);
+	if (present != atomic_read(&node->nr_children))
+		vmc_violation(ck, "%#llx: level-%d node has %u entries, nr_children %d\n",
+			      base, level, present,
+			      atomic_read(&node->nr_children));
 	cond_resched();
 }
 
@@ -177,7 +178,7 @@ static void vmc_check_refs(struct vmc_checker *ck)
  *	are skipped
  *
  * Precondition: no cursor of @space exists and none is created during the
- * call (a single-threaded test, or @space->quiesce held for writing).
+ * call (a single-threaded test, or a claim on the whole managed range).
  * Context: process context; may sleep.
  * Return: as vmc_space_check().
  */
@@ -226,7 +227,7 @@ int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
  *
  * Checked: every entry decodes; each node's nr_children equals its
  * present entries, its level is its parent's minus one, it is neither
- * stray nor locked and belongs to @space; leaves sit at supported levels
+ * stray and belongs to @space; leaves sit at supported levels
  * with supported properties, aligned (the encoding holds no stray address
  * bits) and, when tracked, inside a live frame; every frame's reference
  * count equals its leaves plus its @extra entries; the root's kernel half
@@ -236,20 +237,24 @@ int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
  * Precondition: the calling thread holds no cursor of @space, and @extra
  * does not change during the call.
  * Postcondition: the tree is unchanged.
- * Locking: takes @space->quiesce for writing, so it waits for every cursor
- * to finish and keeps new ones out; then waits for deferred frees.
+ * Locking: claims the whole managed range (range_lock.c), so it waits for
+ * every cursor to finish and keeps new ones out; then waits for deferred
+ * frees.
  * Context: process context; sleeps.
- * Return: 0, or -ENOMEM if the bookkeeping could not be allocated (the
- * report is then incomplete).
+ * Return: 0; -ENOMEM if the bookkeeping could not be allocated (the
+ * report is then incomplete); -EINTR if a fatal signal arrived while it
+ * waited for the cursors.
  */
 int vmc_space_check(struct vmc_space *space, struct xarray *extra,
 		    struct vmc_check_report *rep)
 {
-	int err;
+	struct vmc_range all;
+	int err = vmc_range_lock(space, &all, 0, space->va_end);
 
-	percpu_down_write(&space->quiesce);
+	if (err)
+		return err;
 	vmc_space_drain(space);
 	err = vmc_space_check_quiesced(space, extra, rep, true);
-	percpu_up_write(&space->quiesce);
+	vmc_range_unlock(space, &all);
 	return err;
 }

@@ -2,13 +2,15 @@
 /*
  * The page-table cursor, after OSTD's CursorMut as verified by vostd.
  *
- * Locking follows OSTD: a lock-free descent finds the guard node, the
- * lowest node covering the whole range; it and every table node below it
- * that intersects the range are locked top-down, left to right, for the
- * cursor's lifetime, with preemption off and inside an RCU read-side
- * section. Detached nodes are freed only after the TLB flush and an RCU
- * grace period, so the lock-free descent never touches freed memory; it
- * retries when it lands on a detached (stray) node.
+ * A cursor claims its range [start, end) in the space's range lock
+ * (range_lock.c) for its whole life, sleeping while an overlapping cursor
+ * holds it, and then walks the tree without node locks: entries whose
+ * span lies inside the range are its alone, and the entries it shares
+ * with other cursors only ever go from absent to table or from huge leaf
+ * to table, by compare-and-exchange. The cursor runs preemptible and
+ * offers to reschedule as it goes, so no input keeps a CPU busy for long.
+ * Nodes are created only by operations that write (a read-only cursor
+ * leaves the tree as it found it), and freed only after the TLB flush.
  *
  * Where OSTD panics, every operation here returns an errno instead, and
  * checks it (or reserves what it needs) before the first write, so that a
@@ -20,12 +22,36 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
-#include <linux/rcupdate.h>
-#include <linux/preempt.h>
+#include <linux/sched.h>
 #include "pt.h"
 
-/* Allocation under the cursor's locks must neither sleep nor warn. */
+/*
+ * Inside an activation window (an in-kernel caller working with
+ * interrupts off) allocation must neither sleep nor warn.
+ */
 #define VMC_GFP_ATOMIC	(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
+
+/* Entries a cursor visits between offers to reschedule. */
+#define VMC_YIELD_STEPS	4096
+
+static gfp_t vmc_gfp(void)
+{
+	return irqs_disabled() ? VMC_GFP_ATOMIC :
+	       GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+}
+
+/*
+ * Long walks stay polite on kernels without preemption: every
+ * VMC_YIELD_STEPS entries the cursor offers the CPU (not inside a window).
+ */
+static void vmc_cursor_yield(struct vmc_cursor *c)
+{
+	if (likely(c->steps < c->yield_at))
+		return;
+	c->yield_at = c->steps + VMC_YIELD_STEPS;
+	if (!irqs_disabled())
+		cond_resched();
+}
 
 struct vmc_saved_pos {
 	u64 va;
@@ -43,16 +69,12 @@ static u64 vmc_cur_start(const struct vmc_cursor *c)
 	return ALIGN_DOWN(c->va, vmc_page_size(c->level));
 }
 
-static u64 vmc_node_base(u64 va, int level)
-{
-	return ALIGN_DOWN(va, vmc_page_size(level + 1));
-}
-
 static void vmc_push(struct vmc_cursor *c, struct vmc_node *child)
 {
 	c->steps++;
 	c->level--;
 	c->path[c->level - 1] = child;
+	VMC_WARN_ON(child->level != c->level || child->stray);
 }
 
 static void vmc_pop(struct vmc_cursor *c)
@@ -73,6 +95,7 @@ static void vmc_move_forward(struct vmc_cursor *c)
 	while (c->level < c->guard_level && vmc_pte_index(next, c->level) == 0)
 		vmc_pop(c);
 	c->va = next;
+	vmc_cursor_yield(c);
 }
 
 static void vmc_save_pos(const struct vmc_cursor *c, struct vmc_saved_pos *p)
@@ -109,7 +132,7 @@ static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 			struct vmc_node *node = space->spare;
 
 			space->spare = node->next;
-			space->nr_spare--;
+			WRITE_ONCE(space->nr_spare, space->nr_spare - 1);
 			vmc_pool_push(c, node);
 		}
 		spin_unlock(&space->spare_lock);
@@ -124,17 +147,25 @@ static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 	return 0;
 }
 
-/* Take a zeroed node from the pool, locked before anyone can see it. */
+/* Take a zeroed node from the pool; the plan reserved it. */
 static struct vmc_node *vmc_pool_take(struct vmc_cursor *c, int level)
 {
 	struct vmc_node *node = c->pool;
 
+	VMC_WARN_ON(!node);
 	c->pool = node->next;
 	c->nr_pool--;
 	node->next = NULL;
 	node->level = level;
-	atomic_set(&node->lock, 1);
 	return node;
+}
+
+/* A node that lost a race to be published goes back, zeroed again. */
+static void vmc_pool_give_back(struct vmc_cursor *c, struct vmc_node *node)
+{
+	memset(node->ptes, 0, VMC_PTES_PER_NODE * sizeof(u64));
+	atomic_set(&node->nr_children, 0);
+	vmc_pool_push(c, node);
 }
 
 /* Unused pool nodes are still zeroed: keep a few for the next cursor. */
@@ -149,7 +180,7 @@ static void vmc_pool_release(struct vmc_cursor *c)
 		c->pool = node->next;
 		node->next = space->spare;
 		space->spare = node;
-		space->nr_spare++;
+		WRITE_ONCE(space->nr_spare, space->nr_spare + 1);
 	}
 	spin_unlock(&space->spare_lock);
 	while (c->pool) {
@@ -195,87 +226,139 @@ void vmc_test_drop_spare(struct vmc_space *space)
 		struct vmc_node *node = space->spare;
 
 		space->spare = node->next;
-		space->nr_spare--;
+		WRITE_ONCE(space->nr_spare, space->nr_spare - 1);
 		vmc_node_free(node);
 	}
 	spin_unlock(&space->spare_lock);
 }
 #endif
 
-/* Publish a new, filled and locked child in an absent slot of @parent. */
-static void vmc_publish_child(struct vmc_node *parent, u64 *slot,
-			      struct vmc_node *child)
+/*
+ * Install a new, zeroed child in the absent @slot of @parent. The slot's
+ * span may stick out of the cursor's range, so another cursor may install
+ * one first: then ours goes back to the pool and theirs is used.
+ */
+static struct vmc_node *vmc_install_child(struct vmc_cursor *c,
+					  struct vmc_node *parent, u64 *slot,
+					  struct vmc_node *child)
 {
-	/* Lock-free walkers must see the child zeroed and locked first. */
-	smp_store_release(slot, vmc_pte_encode_table(vmc_node_pa(child)));
-	parent->nr_children++;
+	u64 old = 0;
+
+	/* A full barrier: walkers see the child zeroed (vmc_pte_read()). */
+	if (try_cmpxchg64(slot, &old, vmc_pte_encode_table(vmc_node_pa(child)))) {
+		atomic_inc(&parent->nr_children);
+		return child;
+	}
+	vmc_pool_give_back(c, child);
+	VMC_WARN_ON(vmc_pte_kind_of(old, parent->level) != VMC_PTE_TABLE);
+	return vmc_pte_child(old);
 }
 
 /*
- * Find and lock the guard node. Returns NULL when the descent hit a stray
- * node; the caller retries from the root.
+ * The guard: the lowest existing node that covers the whole range, found
+ * without creating anything (OSTD creates the missing nodes down to its
+ * guard; here only an operation that writes creates nodes, so a
+ * read-only cursor leaves the tree as it found it). Decision (f): the
+ * descent stops at a node where the range is exactly one entry of level
+ * <= 3, so a cursor over one aligned 2 MiB or 1 GiB block can map it.
  */
-static struct vmc_node *vmc_find_guard(struct vmc_cursor *c, int *plevel)
+static void vmc_find_guard(struct vmc_cursor *c)
 {
-	struct vmc_node *node = c->space->root, *held = NULL;
+	struct vmc_node *node = c->space->root;
 	int level = c->space->nr_levels;
-	u64 last = c->end - 1;
+	u64 last = c->end - 1, pte;
 
 	while (level > 1) {
 		unsigned int idx = vmc_pte_index(c->start, level);
 		u64 span = vmc_page_size(level);
-		enum vmc_pte_kind kind;
-		struct vmc_node *child;
-		u64 *slot, pte;
 
 		if (idx != vmc_pte_index(last, level))
 			break;
-		/* Decision (f): a range that is one whole entry can map it. */
 		if (level <= VMC_MAX_LEAF_LEVEL && IS_ALIGNED(c->start, span) &&
 		    c->end - c->start == span)
 			break;
-		slot = &node->ptes[idx];
-		/* Pairs with vmc_publish_child(): see a child fully built. */
-		pte = smp_load_acquire(slot);
-		kind = vmc_pte_kind_of(pte, level);
-		if (kind == VMC_PTE_ABSENT && held != node) {
-			vmc_node_lock(node);
-			held = node;
-			if (node->stray)
-				goto retry;
-			pte = vmc_pte_read(slot);
-			kind = vmc_pte_kind_of(pte, level);
-		}
-		if (kind == VMC_PTE_TABLE) {
-			if (held) {
-				vmc_node_unlock(held);
-				held = NULL;
-			}
-			node = vmc_pte_child(pte);
-			level--;
-			continue;
-		}
-		if (kind != VMC_PTE_ABSENT)
+		pte = vmc_pte_read(&node->ptes[idx]);
+		if (vmc_pte_kind_of(pte, level) != VMC_PTE_TABLE)
 			break;
-		child = vmc_pool_take(c, level - 1);
-		vmc_publish_child(node, slot, child);
-		vmc_node_unlock(node);
-		held = child;
-		node = child;
+		node = vmc_pte_child(pte);
 		level--;
 	}
-	if (held != node) {
-		vmc_node_lock(node);
-		held = node;
-		if (node->stray)
-			goto retry;
-	}
-	*plevel = level;
-	return node;
+	c->guard_level = level;
+	c->level = level;
+	c->path[level - 1] = node;
+}
 
-retry:
-	vmc_node_unlock(held);
-	return NULL;
+/*
+ * The cursor's invariants, at every exit of an exported operation (test
+ * builds only): start <= va <= end; level <= guard_level; the path is
+ * complete from the guard down to level and nothing below it; while va is
+ * in the range, each path node is the one its parent's entry for va
+ * names, at the right level, live, with 0..512 children.
+ */
+static void vmc_cursor_check(const struct vmc_cursor *c)
+{
+#ifdef VMC_DEBUG
+	int l;
+
+	VMC_WARN_ON(c->va < c->start || c->va > c->end);
+	VMC_WARN_ON(c->level < 1 || c->level > c->guard_level);
+	for (l = 1; l <= VMC_MAX_LEVELS; l++) {
+		const struct vmc_node *n = c->path[l - 1];
+
+		if (l < c->level || l > c->guard_level) {
+			VMC_WARN_ON(n);
+			continue;
+		}
+		if (VMC_WARN_ON(!n))
+			return;
+		VMC_WARN_ON(n->level != l || n->stray ||
+			    n->usage != VMC_USAGE_PTNODE);
+		VMC_WARN_ON(atomic_read(&n->nr_children) < 0 ||
+			    atomic_read(&n->nr_children) > VMC_PTES_PER_NODE);
+		if (l < c->guard_level && c->va < c->end) {
+			const u64 *slot = &c->path[l]->ptes[vmc_pte_index(c->va, l + 1)];
+
+			VMC_WARN_ON(vmc_pte_child(vmc_pte_read(slot)) != n);
+		}
+	}
+#endif
+}
+
+/* Widen [*@ls, *@le) over the huge leaf that maps @va, if there is one. */
+static void vmc_widen_over_leaf(struct vmc_cursor *c, u64 va, u64 *ls, u64 *le)
+{
+	struct vmc_pte_info info;
+	int level = vmc_pt_translate(c->space, va, &info, NULL);
+	u64 size = vmc_page_size(level), s = ALIGN_DOWN(va, size);
+
+	if (info.kind != VMC_PTE_LEAF || level == 1)
+		return;
+	*ls = min(*ls, s);
+	*le = max(*le, s + size);
+}
+
+/*
+ * Claim the range, widened over a huge leaf that straddles either edge:
+ * query reports such a leaf whole, so no other cursor may split it while
+ * this one lives (OSTD gets the same by locking the node that holds it).
+ * No straddling leaf can appear later, since only this cursor writes
+ * inside its range, so one check under the claim settles it.
+ */
+static int vmc_cursor_claim(struct vmc_cursor *c)
+{
+	u64 ls = c->start, le = c->end;
+	int err;
+
+	for (;;) {
+		err = vmc_range_lock(c->space, &c->range, ls, le);
+		if (err)
+			return err;
+		vmc_widen_over_leaf(c, c->start, &ls, &le);
+		vmc_widen_over_leaf(c, c->end - 1, &ls, &le);
+		if (ls == c->range.start && le == c->range.end)
+			return 0;
+		vmc_range_unlock(c->space, &c->range);
+	}
 }
 
 /**
@@ -288,22 +371,23 @@ retry:
  * Preconditions: @start < @end <= vmc_user_va_end() (-ERANGE otherwise:
  * empty, reversed, kernel-half and non-canonical ranges); @start and @end
  * 4 KiB aligned (-EINVAL otherwise). The calling thread holds no other
- * cursor of @space.
- * Postconditions: on success va == @start, the guard node covering the
- * range and every table node below it intersecting the range are locked
- * by @c; missing intermediate nodes down to the guard level have been
- * created (as in OSTD). On failure nothing changed.
- * Locking: takes @space->quiesce for reading, then node locks; from the
- * return until vmc_cursor_destroy() preemption is disabled and the caller
- * is in an RCU read-side critical section, so it must not sleep.
- * Context: process context; may sleep before it returns.
- * Return: 0, -ERANGE, -EINVAL or -ENOMEM.
+ * cursor of @space whose range overlaps (-EDEADLK and a warning).
+ * Postconditions: on success va == @start, the cursor holds the claim on
+ * [@start, @end), widened over any huge leaf that straddles an edge (no
+ * other cursor of @space over an overlapping range exists until
+ * vmc_cursor_destroy()), and the tree is unchanged: no node is created
+ * (unlike OSTD, see vmc_find_guard()). On failure nothing changed.
+ * Locking: sleeps, killably and with preemption enabled, while a cursor
+ * over an overlapping range lives; cursors over disjoint ranges never
+ * wait for each other.
+ * Context: process context; may sleep. The cursor itself may sleep too.
+ * Return: 0, -ERANGE, -EINVAL, -EINTR (a fatal signal while waiting) or
+ * -EDEADLK.
  */
 int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 		      u64 start, u64 end)
 {
-	struct vmc_node *guard;
-	int level, err;
+	int err;
 
 	if (start >= end || end > space->va_end)
 		return -ERANGE;
@@ -315,28 +399,13 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 	c->start = start;
 	c->end = end;
 	c->va = start;
+	c->yield_at = VMC_YIELD_STEPS;
 	vmc_flusher_init(&c->flusher, space);
-	/*
-	 * Inside the read side, so that the checker (the write side) never
-	 * sees table pages that only a cursor's pool holds.
-	 */
-	percpu_down_read(&space->quiesce);
-	err = vmc_pool_reserve(c, space->nr_levels - 1, GFP_KERNEL_ACCOUNT);
-	if (err) {
-		vmc_pool_release(c);
-		percpu_up_read(&space->quiesce);
+	err = vmc_cursor_claim(c);
+	if (err)
 		return err;
-	}
-	preempt_disable();
-	rcu_read_lock();
-	while (!(guard = vmc_find_guard(c, &level)))
-		cpu_relax();
-	c->guard_level = level;
-	c->level = level;
-	c->path[level - 1] = guard;
-	vmc_dfs_lock(guard, vmc_node_base(start, level), start, end);
-	/* The cursor, not this function, holds the read lock (for sparse). */
-	__release(RCU);
+	vmc_find_guard(c);
+	vmc_cursor_check(c);
 	return 0;
 }
 
@@ -346,27 +415,21 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
  *
  * Postconditions: every TLB flush the cursor issued has completed on every
  * CPU that had the space loaded, and the references it carried are
- * released (table nodes after an RCU grace period); all node locks are
- * dropped; unused preallocated nodes are freed.
- * Locking: releases what vmc_cursor_create() took.
+ * released (table nodes after their deferred free); unused preallocated
+ * nodes are kept for the next cursor or freed; the claim on the range is
+ * given up, and waiting cursors see every change this one made.
  * Context: the creating thread, with interrupts enabled.
  */
 void vmc_cursor_destroy(struct vmc_cursor *c)
 {
-	struct vmc_node *guard = c->path[c->guard_level - 1];
-
+	vmc_cursor_check(c);
 	vmc_flusher_dispatch(&c->flusher);
 	vmc_stat_add(c->space, maps, c->maps);
 	vmc_stat_add(c->space, unmapped, c->unmapped);
 	vmc_stat_add(c->space, protects, c->protects);
 	vmc_stat_add(c->space, splits, c->splits);
-	vmc_dfs_unlock(guard, vmc_node_base(c->start, c->guard_level),
-		       c->start, c->end);
-	__acquire(RCU);		/* taken in vmc_cursor_create() */
-	rcu_read_unlock();
-	preempt_enable();
 	vmc_pool_release(c);
-	percpu_up_read(&c->space->quiesce);
+	vmc_range_unlock(c->space, &c->range);
 }
 
 /**
@@ -409,6 +472,7 @@ static int vmc_query(struct vmc_cursor *c, struct vmc_query *q, bool get)
 	struct vmc_pte_info info;
 
 	memset(q, 0, sizeof(*q));
+	vmc_cursor_check(c);
 	if (c->va >= c->end)
 		return -ERANGE;
 	while (vmc_pte_decode(vmc_pte_read(vmc_cur_slot(c)), c->level, &info) ==
@@ -417,8 +481,21 @@ static int vmc_query(struct vmc_cursor *c, struct vmc_query *q, bool get)
 	q->start = vmc_cur_start(c);
 	q->end = q->start + vmc_page_size(c->level);
 	q->level = c->level;
-	if (info.kind != VMC_PTE_LEAF)
+	if (info.kind != VMC_PTE_LEAF) {
+		/*
+		 * An absent entry that sticks out of the range is shared:
+		 * another cursor may fill its outside part at any time. The
+		 * largest aligned block inside both is absent for as long as
+		 * this cursor lives.
+		 */
+		while (q->start < c->start || q->end > c->end) {
+			q->level--;
+			q->start = ALIGN_DOWN(c->va, vmc_page_size(q->level));
+			q->end = q->start + vmc_page_size(q->level);
+		}
+		vmc_cursor_check(c);
 		return 0;
+	}
 	vmc_fill_item(&q->item, &info, c->level);
 	if (get && q->item.frame) {
 		int err = vmc_frame_get(q->item.frame, 1);
@@ -429,6 +506,7 @@ static int vmc_query(struct vmc_cursor *c, struct vmc_query *q, bool get)
 		}
 	}
 	q->mapped = true;
+	vmc_cursor_check(c);
 	return 0;
 }
 
@@ -442,9 +520,11 @@ static int vmc_query(struct vmc_cursor *c, struct vmc_query *q, bool get)
  * @q->mapped is set, [@q->start, @q->end) is the whole leaf (it may extend
  * outside the cursor's range) and @q->item describes it; a tracked frame
  * gets one reference for the caller (vostd's owned clone), released with
- * vmc_query_release(). Otherwise [@q->start, @q->end) is the span of the
- * absent entry where the walk stopped, which contains va. On error
- * nothing changes.
+ * vmc_query_release(). Otherwise [@q->start, @q->end) is absent: the
+ * largest block of a level (aligned to its size, @q->level) that
+ * contains va and lies inside both the absent entry where the walk
+ * stopped and the cursor's range. Either answer stays true for the
+ * cursor's whole life. On error nothing changes.
  * Context: while the cursor lives.
  * Return: 0, -ERANGE, or -EOVERFLOW if the frame's count is at its maximum.
  */
@@ -514,7 +594,7 @@ static u64 *vmc_seek_leaf(struct vmc_cursor *c, u64 fend)
 		switch (vmc_pte_kind_of(pte, c->level)) {
 		case VMC_PTE_TABLE:
 			child = vmc_pte_child(pte);
-			if (child->nr_children)
+			if (atomic_read(&child->nr_children))
 				vmc_push(c, child);
 			else
 				vmc_move_forward(c);
@@ -552,9 +632,11 @@ int vmc_cursor_find_next(struct vmc_cursor *c, u64 len, u64 *found)
 		return err;
 	if (vmc_seek_leaf(c, c->va + len)) {
 		*found = c->va;
+		vmc_cursor_check(c);
 		return 1;
 	}
 	vmc_clamp(c);
+	vmc_cursor_check(c);
 	return 0;
 }
 
@@ -591,36 +673,47 @@ int vmc_cursor_jump(struct vmc_cursor *c, u64 va)
 		vmc_pop(c);
 	}
 	c->va = va;
+	vmc_cursor_check(c);
 	return 0;
 }
 
 /*
  * Split the huge leaf @pte in @slot (of the node at the cursor's level)
- * into a child of 512 leaves with the same translation and property. The
- * caller has reserved the pool node and, for a tracked 2 MiB leaf, the 511
- * extra frame references. No flush: the translation is unchanged, and the
- * later flush of any piece's address also drops a cached huge entry.
+ * into a child of 512 leaves with the same translation and property, and
+ * return the child now in the slot. The caller has reserved the pool node
+ * and, for a tracked leaf, the 511 extra frame references. No flush: the
+ * translation is unchanged, and the later flush of any piece's address
+ * also drops a cached huge entry. The leaf may straddle the cursor's
+ * range, so another cursor may split it first: then the reservation goes
+ * back and the winner's child is used. The MMU may set A or D meanwhile:
+ * then the child is filled again from the new entry.
  */
 static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 {
 	int level = c->level;
 	struct vmc_node *child = vmc_pool_take(c, level - 1);
-	u64 size = vmc_page_size(level - 1), old, hw, bits;
+	u64 size = vmc_page_size(level - 1), bits;
+	u64 table = vmc_pte_encode_table(vmc_node_pa(child));
 	struct vmc_pte_info info;
 	unsigned int i;
 
-	vmc_pte_decode(pte, level, &info);
-	bits = vmc_pte_leaf_bits(level - 1, info.prop, info.tracked);
-	for (i = 0; i < VMC_PTES_PER_NODE; i++)
-		child->ptes[i] = vmc_pte_leaf(info.pa + i * size, bits);
-	child->nr_children = VMC_PTES_PER_NODE;
-	c->steps += VMC_PTES_PER_NODE;
-	old = xchg(slot, vmc_pte_encode_table(vmc_node_pa(child)));
-	/* The MMU may have set A or D on the huge entry meanwhile. */
-	hw = vmc_pte_hw_delta(pte, old);
-	if (hw)
+	atomic_set(&child->nr_children, VMC_PTES_PER_NODE);
+	for (;;) {
+		vmc_pte_decode(pte, level, &info);
+		bits = vmc_pte_leaf_bits(level - 1, info.prop, info.tracked);
 		for (i = 0; i < VMC_PTES_PER_NODE; i++)
-			atomic64_or(hw, (atomic64_t *)&child->ptes[i]);
+			child->ptes[i] = vmc_pte_leaf(info.pa + i * size, bits);
+		c->steps += VMC_PTES_PER_NODE;
+		if (try_cmpxchg64(slot, &pte, table))
+			break;
+		if (vmc_pte_kind_of(pte, level) == VMC_PTE_TABLE) {
+			vmc_pool_give_back(c, child);
+			if (info.tracked)
+				vmc_frame_put(vmc_frame_from_pa(info.pa),
+					      VMC_PTES_PER_NODE - 1);
+			return vmc_pte_child(pte);
+		}
+	}
 	c->splits++;
 	return child;
 }
@@ -710,7 +803,7 @@ static int vmc_plan_reserve(struct vmc_cursor *c, const struct vmc_plan *p,
 	int err;
 
 	if (p->nodes > c->nr_pool) {
-		err = vmc_pool_reserve(c, p->nodes, VMC_GFP_ATOMIC);
+		err = vmc_pool_reserve(c, p->nodes, vmc_gfp());
 		if (err)
 			return err;
 	}
@@ -754,8 +847,8 @@ static void vmc_descend(struct vmc_cursor *c, int target)
 			child = vmc_split(c, slot, pte);
 			break;
 		default:
-			child = vmc_pool_take(c, c->level - 1);
-			vmc_publish_child(c->path[c->level - 1], slot, child);
+			child = vmc_install_child(c, c->path[c->level - 1], slot,
+						  vmc_pool_take(c, c->level - 1));
 			break;
 		}
 		vmc_push(c, child);
@@ -925,7 +1018,7 @@ static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
 	struct vmc_node *node = c->path[c->level - 1];
 	u64 *slot = vmc_cur_slot(c), size = vmc_page_size(c->level), old, new;
 	bool replaced = false;
-	unsigned long j;
+	unsigned long j, added = 0;
 
 	for (j = 0; j < k; j++, slot++) {
 		if (vmc_leaf_key(&items[j]) != c->leaf_key) {
@@ -939,13 +1032,16 @@ static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
 		old = vmc_pte_read(slot);
 		if (!old) {
 			WRITE_ONCE(*slot, new);
-			node->nr_children++;
+			added++;
 			continue;
 		}
 		old = xchg(slot, new);
 		vmc_retire(c, old, c->level, c->va + j * size);
 		replaced = true;
 	}
+	/* Other cursors may change other entries of this node: atomic. */
+	if (added)
+		atomic_add(added, &node->nr_children);
 	c->va += (k - 1) * size;
 	c->maps += k;
 	c->steps += k;
@@ -1017,6 +1113,7 @@ int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
 	/* vostd dispatches each replaced entry's flush before map returns. */
 	if (replaced)
 		vmc_flusher_dispatch(&c->flusher);
+	vmc_cursor_check(c);
 	return err;
 }
 
@@ -1029,18 +1126,30 @@ int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
 static u64 vmc_take_next(struct vmc_cursor *c, u64 fend, int *plevel, u64 *pva)
 {
 	while (c->va < fend) {
-		u64 *slot = vmc_cur_slot(c), pte = vmc_pte_read(slot);
-		u64 start = vmc_cur_start(c);
-		bool fits = c->va == start &&
-			    vmc_page_size(c->level) <= fend - start;
+		u64 *slot, pte, start;
 		struct vmc_node *child;
+		bool fits;
+
+		/*
+		 * Consider the largest entry that starts at va and fits, at
+		 * whatever level the cursor happens to be, so that which
+		 * tables are removed depends on the range alone.
+		 */
+		while (c->level < c->guard_level &&
+		       IS_ALIGNED(c->va, vmc_page_size(c->level + 1)) &&
+		       vmc_page_size(c->level + 1) <= fend - c->va)
+			vmc_pop(c);
+		slot = vmc_cur_slot(c);
+		pte = vmc_pte_read(slot);
+		start = vmc_cur_start(c);
+		fits = c->va == start && vmc_page_size(c->level) <= fend - start;
 
 		switch (vmc_pte_kind_of(pte, c->level)) {
 		case VMC_PTE_TABLE:
 			if (fits)
 				goto take;
 			child = vmc_pte_child(pte);
-			if (child->nr_children)
+			if (atomic_read(&child->nr_children))
 				vmc_push(c, child);
 			else
 				vmc_move_forward(c);
@@ -1058,7 +1167,7 @@ static u64 vmc_take_next(struct vmc_cursor *c, u64 fend, int *plevel, u64 *pva)
 take:
 		/* Atomic, as the MMU may be setting A/D in this entry. */
 		pte = xchg(slot, 0);
-		c->path[c->level - 1]->nr_children--;
+		atomic_dec(&c->path[c->level - 1]->nr_children);
 		*plevel = c->level;
 		*pva = start;
 		vmc_move_forward(c);
@@ -1111,6 +1220,7 @@ int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count)
 	vmc_flusher_dispatch(&c->flusher);
 	c->unmapped += removed;
 	*count = removed;
+	vmc_cursor_check(c);
 	return 0;
 }
 
@@ -1255,16 +1365,19 @@ int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 	slot = vmc_seek_fitting_leaf(c, c->va + len, op);
 	if (!slot) {
 		vmc_clamp(c);
+		vmc_cursor_check(c);
 		return 0;
 	}
 	err = IS_ERR(slot) ? PTR_ERR(slot) : vmc_protect_fit(c, slot, op, &pc);
 	if (err) {
 		vmc_restore_pos(c, &saved);
+		vmc_cursor_check(c);
 		return err;
 	}
 	*pstart = vmc_cur_start(c);
 	*pend = *pstart + vmc_page_size(c->level);
 	vmc_move_forward(c);
+	vmc_cursor_check(c);
 	return 1;
 }
 
@@ -1315,5 +1428,6 @@ int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
 		vmc_reposition(c, resume);
 	else
 		vmc_clamp(c);
+	vmc_cursor_check(c);
 	return err;
 }

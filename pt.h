@@ -40,37 +40,24 @@ static inline u64 vmc_node_pa(const struct vmc_node *node)
 
 static inline u64 vmc_pte_read(const u64 *slot)
 {
-	return READ_ONCE(*slot);
+	/*
+	 * Acquire: a table entry another cursor installed must come with the
+	 * child's zeroed entries and metadata (pairs with the exchange that
+	 * published it). On x86 this is a plain load.
+	 */
+	return smp_load_acquire(slot);
 }
 
 /*
- * The node lock. A cursor holds the lock of every node it covers for its
- * whole lifetime, which can be hundreds of locks: more than lockdep can
- * track (MAX_LOCK_DEPTH). Deadlock freedom comes from the global top-down,
- * left-to-right acquisition order; preemption is off while any is held.
+ * Executable contracts: real checks (a WARN, which fails a test) in test
+ * builds, where VMC_DEBUG is defined; free otherwise, where the condition
+ * is not even evaluated.
  */
-static inline void vmc_node_lock(struct vmc_node *node)
-{
-	int unlocked;
-
-	for (;;) {
-		unlocked = 0;
-		if (atomic_try_cmpxchg_acquire(&node->lock, &unlocked, 1))
-			return;
-		while (atomic_read(&node->lock))
-			cpu_relax();
-	}
-}
-
-static inline void vmc_node_unlock(struct vmc_node *node)
-{
-	atomic_set_release(&node->lock, 0);
-}
-
-static inline bool vmc_node_is_locked(const struct vmc_node *node)
-{
-	return atomic_read(&node->lock) != 0;
-}
+#ifdef VMC_DEBUG
+#define VMC_WARN_ON(cond)	WARN_ON(cond)
+#else
+#define VMC_WARN_ON(cond)	({ if (0) (void)(cond); false; })
+#endif
 
 struct vmc_node *vmc_node_alloc(struct vmc_space *space, int level,
 				gfp_t gfp);
@@ -79,8 +66,6 @@ void vmc_node_free(struct vmc_node *node);
 /* pt_walk.c */
 int vmc_pt_translate(struct vmc_space *space, u64 va,
 		     struct vmc_pte_info *info, u64 **slot);
-void vmc_dfs_lock(struct vmc_node *node, u64 base, u64 start, u64 end);
-void vmc_dfs_unlock(struct vmc_node *node, u64 base, u64 start, u64 end);
 u64 vmc_subtree_detach(struct vmc_node *node, u64 *steps);
 u64 vmc_subtree_free(struct vmc_node *node);
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Walks of the page-table tree that are not cursor operations: the locked
- * depth-first traversals of the locking protocol, detaching and freeing
- * subtrees, and a software translation (what the MMU would do) for the
- * checker, the tests and the native build's MMU.
+ * Walks of the page-table tree that are not cursor operations: detaching
+ * and freeing subtrees, and a software translation (what the MMU would do)
+ * for the tests and the native build's MMU.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -45,81 +44,12 @@ int vmc_pt_translate(struct vmc_space *space, u64 va,
 }
 
 /**
- * vmc_dfs_lock() - lock the table nodes below a locked node, in order
- * @node: a node the caller has locked
- * @base: the first address @node maps
- * @start: start of the range
- * @end: end of the range (exclusive)
- *
- * Locks every table node below @node that intersects [@start, @end),
- * pre-order, left to right: the global acquisition order that keeps
- * cursors free of deadlock.
- * Context: preemption disabled, in an RCU read-side critical section.
- */
-void vmc_dfs_lock(struct vmc_node *node, u64 base, u64 start, u64 end)
-{
-	unsigned int shift = vmc_level_shift(node->level);
-	unsigned int i, first, last;
-
-	if (node->level == 1)
-		return;
-	first = (start - base) >> shift;
-	last = (end - 1 - base) >> shift;
-	for (i = first; i <= last; i++) {
-		u64 pte = node->ptes[i];
-		u64 cbase = base + ((u64)i << shift);
-		struct vmc_node *child;
-
-		if (vmc_pte_kind_of(pte, node->level) != VMC_PTE_TABLE)
-			continue;
-		child = vmc_pte_child(pte);
-		vmc_node_lock(child);
-		vmc_dfs_lock(child, cbase, max(start, cbase),
-			     min(end, cbase + (1ULL << shift)));
-	}
-}
-
-/**
- * vmc_dfs_unlock() - release what vmc_dfs_lock() took, and @node itself
- * @node: the node vmc_dfs_lock() started from
- * @base: the first address @node maps
- * @start: start of the range
- * @end: end of the range (exclusive)
- *
- * Unlocks in exactly the reverse order of vmc_dfs_lock(), over the
- * current tree (nodes created since are locked and released too; nodes
- * detached since were released when they were detached).
- * Context: as vmc_dfs_lock().
- */
-void vmc_dfs_unlock(struct vmc_node *node, u64 base, u64 start, u64 end)
-{
-	unsigned int shift = vmc_level_shift(node->level);
-	int i, first, last;
-
-	if (node->level > 1) {
-		first = (start - base) >> shift;
-		last = (end - 1 - base) >> shift;
-		for (i = last; i >= first; i--) {
-			u64 pte = node->ptes[i];
-			u64 cbase = base + ((u64)i << shift);
-
-			if (vmc_pte_kind_of(pte, node->level) != VMC_PTE_TABLE)
-				continue;
-			vmc_dfs_unlock(vmc_pte_child(pte), cbase,
-				       max(start, cbase),
-				       min(end, cbase + (1ULL << shift)));
-		}
-	}
-	vmc_node_unlock(node);
-}
-
-/**
- * vmc_subtree_detach() - mark a detached subtree stray and unlock it
- * @node: the root of a subtree just removed from the tree, every node of
- *	it locked by the caller
+ * vmc_subtree_detach() - mark a subtree just removed from the tree stray
+ * @node: its root; the subtree lay inside the caller's claimed range, so
+ *	no other cursor can be in it
  * @steps: incremented by the entries visited
  *
- * Context: as vmc_dfs_lock().
+ * Context: the cursor that removed it.
  * Return: the number of leaves (mappings) in the subtree.
  */
 u64 vmc_subtree_detach(struct vmc_node *node, u64 *steps)
@@ -129,7 +59,7 @@ u64 vmc_subtree_detach(struct vmc_node *node, u64 *steps)
 
 	/* Every entry of a level-1 node is a leaf: nr_children counts them. */
 	if (node->level == 1) {
-		leaves = node->nr_children;
+		leaves = atomic_read(&node->nr_children);
 		goto out;
 	}
 	for (i = 0; i < VMC_PTES_PER_NODE; i++) {
@@ -148,7 +78,6 @@ u64 vmc_subtree_detach(struct vmc_node *node, u64 *steps)
 	*steps += VMC_PTES_PER_NODE;
 out:
 	node->stray = true;
-	vmc_node_unlock(node);
 	return leaves;
 }
 

@@ -23,11 +23,10 @@ static void vmc_space_free_work(struct work_struct *work)
 					       release_work);
 
 	vmc_arch_space_fini(space);
-	percpu_free_rwsem(&space->quiesce);
 	kfree(space);
 }
 
-/* percpu_free_rwsem() may sleep, and the last put may come from a flush. */
+/* The arch layer's fini may sleep, and the last put may come from a flush. */
 static void vmc_space_release(struct kref *ref)
 {
 	struct vmc_space *space = container_of(ref, struct vmc_space, ref);
@@ -92,8 +91,7 @@ struct vmc_space *vmc_space_create(long max_table_pages,
 	space = kzalloc(sizeof(*space), GFP_KERNEL_ACCOUNT);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
-	if (percpu_init_rwsem(&space->quiesce))
-		goto err_free;
+	vmc_range_init(space);
 	kref_init(&space->ref);
 	spin_lock_init(&space->spare_lock);
 	space->nr_levels = vmc_fmt.nr_levels;
@@ -103,15 +101,13 @@ struct vmc_space *vmc_space_create(long max_table_pages,
 	space->root = vmc_node_alloc(space, space->nr_levels,
 				     GFP_KERNEL_ACCOUNT);
 	if (!space->root)
-		goto err_sem;
+		goto err_free;
 	if (vmc_arch_space_init(space))
 		goto err_root;
 	return space;
 
 err_root:
 	vmc_node_free(space->root);
-err_sem:
-	percpu_free_rwsem(&space->quiesce);
 err_free:
 	kfree(space);
 	return ERR_PTR(-ENOMEM);

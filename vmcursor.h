@@ -13,8 +13,9 @@
 #include <linux/kref.h>
 #include <linux/atomic.h>
 #include <linux/workqueue.h>
-#include <linux/percpu-rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/list.h>
+#include <linux/wait.h>
 
 #include "ioctl.h"
 #include "pte_x86.h"
@@ -60,12 +61,12 @@ struct vmc_frame {
  * @ref: reference count (1 while owned by its parent entry or the space)
  * @usage: VMC_USAGE_PTNODE
  * @level: 1 (maps 4 KiB leaves) .. nr_levels (the root)
- * @stray: set, under @lock, when the node is detached from the tree
- * @nr_children: number of non-zero entries, protected by @lock
- * @lock: 0 free, 1 held; a spin lock outside lockdep because a cursor may
- *	hold hundreds of them (see docs/design.md)
+ * @stray: set when the node is detached from the tree (a debugging aid:
+ *	no cursor can reach a detached node, see range_lock.c)
  * @order: page order of @page (1 for the root, which must be 8 KiB
  *	aligned so that bit 12 of CR3 stays clear under PTI)
+ * @nr_children: number of non-zero entries; atomic, because cursors over
+ *	disjoint ranges may change different entries of one node at once
  * @ptes: the table itself
  * @page: the table's page
  * @space: owning space, for accounting
@@ -78,8 +79,7 @@ struct vmc_node {
 	u8 level;
 	bool stray;
 	u8 order;
-	u16 nr_children;
-	atomic_t lock;
+	atomic_t nr_children;
 	u64 *ptes;
 	struct page *page;
 	struct vmc_space *space;
@@ -128,8 +128,10 @@ struct vmc_space_stats {
  * @spare: unused zeroed nodes kept for the next cursor's pool
  * @nr_spare: nodes on @spare (they count in @table_pages)
  * @pending_frees: deferred subtree frees not yet completed
- * @quiesce: held for reading by every cursor; the invariant checker takes
- *	it for writing to see the tree with no cursor in flight
+ * @ranges_lock: protects @ranges
+ * @ranges: the claims of cursors (and of the checker), held or waiting,
+ *	in arrival order (range_lock.c)
+ * @ranges_wait: where waiting claims sleep
  * @ref: lifetime; deferred frees and owned frames hold a reference
  * @release_work: frees the structure in process context after the last
  *	reference went (which may happen in atomic context)
@@ -149,7 +151,9 @@ struct vmc_space {
 	struct vmc_node *spare;
 	unsigned int nr_spare;
 	atomic_t pending_frees;
-	struct percpu_rw_semaphore quiesce;
+	spinlock_t ranges_lock;		/* protects ranges */
+	struct list_head ranges;
+	wait_queue_head_t ranges_wait;
 	struct kref ref;
 	struct work_struct release_work;
 	struct vmc_space_stats stats;
@@ -222,15 +226,33 @@ struct vmc_flusher {
 };
 
 /**
+ * struct vmc_range - a claim on a range of a space (range_lock.c)
+ * @link: in the space's list of claims
+ * @start: first address
+ * @end: end (exclusive)
+ * @owner: the claiming task (to catch a thread waiting for itself)
+ * @granted: the claim is held
+ */
+struct vmc_range {
+	struct list_head link;
+	u64 start;
+	u64 end;
+	struct task_struct *owner;
+	bool granted;
+};
+
+/**
  * struct vmc_cursor - a cursor over [start, end) of one space
  * @space: the space
  * @va: current virtual address, start <= va <= end at every public exit
  * @start: barrier start
  * @end: barrier end (exclusive)
  * @level: level of the node whose entry the cursor addresses
- * @guard_level: level of the locked subtree root
- * @path: path[l - 1] is the locked node of level l, for level <= l <=
- *	guard_level; other slots are NULL
+ * @guard_level: level of the guard: the lowest node that existed at
+ *	creation and covers [start, end); the cursor never climbs above it
+ * @path: path[l - 1] is the node of level l on the way to va, for
+ *	level <= l <= guard_level; other slots are NULL
+ * @range: the cursor's claim on [start, end)
  * @pool: preallocated table nodes, so no allocation sleeps under the locks
  * @nr_pool: nodes in @pool
  * @maps: leaves written, counted locally and added to the space's
@@ -238,8 +260,9 @@ struct vmc_flusher {
  * @unmapped: mappings removed, likewise
  * @protects: leaves changed, likewise
  * @splits: huge leaves split, likewise
- * @steps: entries visited or written so far: a measure of how long the
- *	cursor has kept preemption off, which callers may bound
+ * @steps: entries visited or written so far: a measure of the work done,
+ *	which callers (a batch) may bound
+ * @yield_at: @steps at which the cursor next offers to reschedule
  * @leaf_bits: vmc_pte_leaf_bits() of the last map, reused while @leaf_key
  *	(level, property and tracking) stays the same
  * @leaf_key: what @leaf_bits was computed for; 0 if nothing yet
@@ -253,6 +276,7 @@ struct vmc_cursor {
 	int level;
 	int guard_level;
 	struct vmc_node *path[VMC_MAX_LEVELS];
+	struct vmc_range range;
 	struct vmc_node *pool;
 	unsigned int nr_pool;
 	u64 maps;
@@ -260,6 +284,7 @@ struct vmc_cursor {
 	u64 protects;
 	u64 splits;
 	u64 steps;
+	u64 yield_at;
 	u64 leaf_bits;
 	u64 leaf_key;
 	struct vmc_flusher flusher;
@@ -361,5 +386,11 @@ int vmc_space_check(struct vmc_space *space, struct xarray *extra,
 		    struct vmc_check_report *rep);
 int vmc_space_check_quiesced(struct vmc_space *space, struct xarray *extra,
 			     struct vmc_check_report *rep, bool drained);
+
+/* range_lock.c */
+void vmc_range_init(struct vmc_space *space);
+int vmc_range_lock(struct vmc_space *space, struct vmc_range *r, u64 start,
+		   u64 end);
+void vmc_range_unlock(struct vmc_space *space, struct vmc_range *r);
 
 #endif /* _VMCURSOR_H */

@@ -515,8 +515,10 @@ static void cursor_vmspace_basics(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, vmc_cursor_query(c, &q), 0);
 	KUNIT_EXPECT_FALSE(test, q.mapped);
+	/* The root's absent entry, clipped to the range: one 4 KiB block. */
 	KUNIT_EXPECT_EQ(test, q.start, 0ULL);
 	KUNIT_EXPECT_EQ(test, q.end, VT_4K);
+	KUNIT_EXPECT_EQ(test, (int)q.level, 1);
 	vmc_cursor_destroy(c);
 
 	c = vt_cursor(test, VT_4K, 2 * VT_4K);
@@ -580,11 +582,27 @@ static void cursor_map_at_range_end(struct kunit *test)
 }
 
 /*
- * Decision (f): a cursor over exactly one aligned 2 MiB or 1 GiB block can
- * map a leaf of that size; the guard sits one level higher than OSTD's.
+ * The guard is the lowest existing node that covers the range: on an empty
+ * tree the root (creation creates nothing), and once the nodes exist the
+ * level OSTD's protocol gives, raised by decision (f): a cursor over
+ * exactly one aligned 2 MiB or 1 GiB block can map a leaf of that size.
  */
 static void cursor_guard_levels(struct kunit *test)
 {
+	static const u64 at[] = { 0, VT_4K, VT_2M, VT_2M - VT_4K, VT_1G,
+				  VT_1G + VT_2M };
+	struct vmc_cursor *c;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, VT_4K, 2 * VT_4K),
+			vmc_fmt.nr_levels);
+	/* Create every node the ranges below go through. */
+	c = vt_cursor(test, 0, 2 * VT_1G);
+	for (i = 0; i < ARRAY_SIZE(at); i++) {
+		KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, at[i]), 0);
+		KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA1, 1, VT_RW), 0);
+	}
+	vmc_cursor_destroy(c);
 	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, VT_4K, 2 * VT_4K), 1);
 	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, 0, 2 * VT_2M), 2);
 	KUNIT_EXPECT_EQ(test, cursor_guard_level(test, VT_2M, 2 * VT_2M), 2);
@@ -672,6 +690,11 @@ static void cursor_unmap_empty_nodes(struct kunit *test)
 	struct vmc_stats before = {}, after = {};
 	u64 count = 1, tables;
 
+	/* Unmapping a 4 KiB leaf leaves its level-1 node, empty. */
+	KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA1, 1, VT_RW), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, VT_4K), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_unmap(c, VT_4K, &count), 0);
+	KUNIT_EXPECT_EQ(test, count, 1ULL);
 	vmc_cursor_destroy(c);
 	tables = vt_table_pages(test);
 	vmc_stats_read(vt_space(test), &before);
@@ -686,12 +709,26 @@ static void cursor_unmap_empty_nodes(struct kunit *test)
 	vt_check(test);
 }
 
-/* Section 9.3: cursor creation allocates nodes, read-only use included. */
-static void cursor_creation_allocates(struct kunit *test)
+/*
+ * Section 9.3 says OSTD's cursor creation allocates nodes, read-only use
+ * included. Here only writes do: creation, query, find_next and jump
+ * leave the tree as they found it; a map creates exactly its path.
+ */
+static void cursor_read_only_leaves_tree(struct kunit *test)
 {
-	u64 before = vt_table_pages(test);
+	u64 before = vt_table_pages(test), hash = vt_fingerprint(test), found;
 	struct vmc_cursor *c = vt_cursor(test, VT_1G + VT_4K, VT_1G + 2 * VT_4K);
+	struct vmc_query q;
 
+	KUNIT_EXPECT_EQ(test, vmc_cursor_query(c, &q), 0);
+	KUNIT_EXPECT_FALSE(test, q.mapped);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_find_next(c, VT_4K, &found), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, VT_1G + VT_4K), 0);
+	vmc_cursor_destroy(c);
+	KUNIT_EXPECT_EQ(test, vt_table_pages(test), before);
+	KUNIT_EXPECT_EQ(test, vt_fingerprint(test), hash);
+	c = vt_cursor(test, VT_1G + VT_4K, VT_1G + 2 * VT_4K);
+	KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA1, 1, VT_RW), 0);
 	vmc_cursor_destroy(c);
 	KUNIT_EXPECT_EQ(test, vt_table_pages(test), before + vmc_fmt.nr_levels - 1);
 	vt_check(test);
@@ -702,7 +739,7 @@ static void cursor_map_replaces_every_kind(struct kunit *test)
 {
 	struct vmc_frame *f = vt_frame(test, 0), *g = vt_frame(test, 9);
 	struct vmc_cursor *c;
-	u64 tables;
+	u64 tables, count;
 
 	/* A 2 MiB leaf replaced by a 4 KiB leaf inside it: split first. */
 	c = vt_cursor(test, VT_2M, 2 * VT_2M);
@@ -728,8 +765,11 @@ static void cursor_map_replaces_every_kind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmc_frame_refcount(g), 2ULL);
 	KUNIT_EXPECT_EQ(test, vmc_frame_refcount(f), 1ULL);
 
-	/* An empty node (left by a cursor) replaced by a 2 MiB leaf. */
+	/* An empty node (left by an unmap) replaced by a 2 MiB leaf. */
 	c = vt_cursor(test, 3 * VT_2M, 3 * VT_2M + VT_4K);
+	KUNIT_EXPECT_EQ(test, vt_map_frame(c, f, 0, 1, VT_R), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, 3 * VT_2M), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_unmap(c, VT_4K, &count), 0);
 	vmc_cursor_destroy(c);
 	tables = vt_table_pages(test);
 	c = vt_cursor(test, 3 * VT_2M, 4 * VT_2M);
@@ -783,7 +823,7 @@ static struct kunit_case cursor_cases[] = {
 	KUNIT_CASE(cursor_map_exact_block),
 	KUNIT_CASE(cursor_unmap_splits_both_edges),
 	KUNIT_CASE(cursor_unmap_empty_nodes),
-	KUNIT_CASE(cursor_creation_allocates),
+	KUNIT_CASE(cursor_read_only_leaves_tree),
 	KUNIT_CASE(cursor_map_replaces_every_kind),
 	KUNIT_CASE(cursor_destroy_dispatches),
 	{}

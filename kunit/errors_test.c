@@ -205,15 +205,16 @@ static void errors_refcount_overflow(struct kunit *test)
 	vt_check(test);
 }
 
-/* Empty the cursor's node pool and make node allocations fail. */
+/* Empty the cursor's pool and the spares; make node allocations fail. */
 static int err_nomem(struct vmc_cursor *c, int fail)
 {
 	vmc_test_cursor_drop_pool(c);
+	vmc_test_drop_spare(c->space);
 	WRITE_ONCE(vmc_test_fail_node_alloc, fail);
 	return 0;
 }
 
-/* Injected node-allocation failures: creation, map, unmap, protect. */
+/* Injected node-allocation failures: map, unmap, protect. */
 static void errors_alloc_failure(struct kunit *test)
 {
 	struct vmc_protect_op clr = { .fn = err_clear_w };
@@ -224,15 +225,20 @@ static void errors_alloc_failure(struct kunit *test)
 	err_populate(test, &big, &small);
 	tables = vt_table_pages(test);
 	h = vt_fingerprint(test);
-	/* Creation: a fresh part of the space needs nodes; none to be had. */
-	vmc_test_drop_spare(vt_space(test));
-	WRITE_ONCE(vmc_test_fail_node_alloc, -1);
-	KUNIT_EXPECT_EQ(test, vmc_cursor_create(c, vt_space(test), 64 * VT_1G,
-						64 * VT_1G + VT_4K), -ENOMEM);
-	vmc_test_drop_spare(vt_space(test));
-	WRITE_ONCE(vmc_test_fail_node_alloc, 2);
-	KUNIT_EXPECT_EQ(test, vmc_cursor_create(c, vt_space(test), 64 * VT_1G,
-						64 * VT_1G + VT_4K), -ENOMEM);
+	/*
+	 * Creation allocates nothing, so it works without memory; a map in
+	 * a fresh part of the space needs nodes: with none to be had (or
+	 * the second of several failing) it fails and publishes none.
+	 */
+	for (n = 0; n < 2; n++) {
+		vmc_test_drop_spare(vt_space(test));
+		WRITE_ONCE(vmc_test_fail_node_alloc, n ? 2 : -1);
+		KUNIT_EXPECT_EQ(test, vmc_cursor_create(c, vt_space(test), 64 * VT_1G,
+							64 * VT_1G + VT_4K), 0);
+		KUNIT_EXPECT_EQ(test, vt_map_pa(c, 0, 1, VT_RW), -ENOMEM);
+		KUNIT_EXPECT_EQ(test, vmc_cursor_virt_addr(c), 64 * VT_1G);
+		vmc_cursor_destroy(c);
+	}
 	WRITE_ONCE(vmc_test_fail_node_alloc, 0);
 	KUNIT_EXPECT_EQ(test, vt_table_pages(test), tables);
 	KUNIT_EXPECT_EQ(test, vt_fingerprint(test), h);

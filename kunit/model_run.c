@@ -334,7 +334,8 @@ vmr_walk_node(struct vmr_walk *w, struct vmc_node *node, int level, u64 base)
 		return;
 	}
 	if (whole)
-		w->hash = vmr_mix(vmr_mix(w->hash, level), node->nr_children);
+		w->hash = vmr_mix(vmr_mix(w->hash, level),
+				  atomic_read(&node->nr_children));
 	w->nodes++;
 	for (i = vmr_next_present(node->ptes, first, last);
 	     i < last && !w->r->failed;
@@ -365,9 +366,10 @@ vmr_walk_node(struct vmr_walk *w, struct vmc_node *node, int level, u64 base)
 		}
 	}
 	w->present += present;
-	if (whole && !w->r->failed && present != node->nr_children)
-		vmr_fail(w->r, "level-%d node at %#llx: %u entries, nr_children %u",
-			 level, base, present, node->nr_children);
+	if (whole && !w->r->failed &&
+	    present != atomic_read(&node->nr_children))
+		vmr_fail(w->r, "level-%d node at %#llx: %u entries, nr_children %d",
+			 level, base, present, atomic_read(&node->nr_children));
 }
 
 /*
@@ -1339,7 +1341,7 @@ static void vmr_verify(struct vmr *r, const struct vmr_rec *rec, u64 fp)
 	    !vmr_walk(r, &r->model, r->cfg.win_start, r->cfg.win_end, &hash))
 		return;
 	t0 = ktime_get_ns();
-	if (same && hash != r->hash)
+	if (same && r->hash_valid && hash != r->hash)
 		vmr_fail(r, "the tree changed (%s)",
 			 rec->ret < 0 ? "failed call" : "read-only call");
 	else if (same && r->refs_valid && r->refs != vmr_ref_sum(r))
@@ -1348,6 +1350,7 @@ static void vmr_verify(struct vmr *r, const struct vmr_rec *rec, u64 fp)
 	else if (same && fp && fp != vt_fingerprint(r->test))
 		vmr_fail(r, "the fingerprint changed (failed call)");
 	r->hash = hash;
+	r->hash_valid = true;
 	r->ns_fp += ktime_get_ns() - t0;
 }
 

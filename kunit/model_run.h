@@ -225,6 +225,7 @@ struct vmr_config {
  * @purge: the session empties its range first (too many mappings)
  * @session_seq: seq of the current session
  * @hash: hash of the window after the last call
+ * @hash_valid: @hash was taken (not before the first call)
  * @refs: the frames' counts before the current call
  * @refs_valid: @refs is meaningful (no deferred frees were in flight)
  * @ovf_frame: VMR_INJ_OVF: the frame whose count was raised
@@ -281,6 +282,7 @@ struct vmr {
 	bool purge;
 	u64 session_seq;
 	u64 hash;
+	bool hash_valid;
 	u64 refs;
 	bool refs_valid;
 	struct vmc_frame *ovf_frame;

@@ -311,7 +311,7 @@ static u64 vt_hash_node(struct vmc_node *node, u64 h, unsigned int n)
 	unsigned int i;
 
 	h = vt_fnv(h, node->level);
-	h = vt_fnv(h, node->nr_children);
+	h = vt_fnv(h, atomic_read(&node->nr_children));
 	h = vt_fnv(h, node->stray);
 	for (i = 0; i < n; i++) {
 		u64 pte = vmc_pte_read(&node->ptes[i]);

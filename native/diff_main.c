@@ -73,6 +73,8 @@ int main(int argc, char **argv)
 	}
 	if ((levels != 4 && levels != 5) || !diff_ops || !diff_full)
 		goto usage;
+	if (getenv("VMC_VERBOSE"))
+		vmc_native_verbose = 1;
 	vmc_native_set_cpu(levels, cpu);
 	if (vt_suite_init(&diff_suite))
 		return 1;

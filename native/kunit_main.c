@@ -55,6 +55,8 @@ int main(int argc, char **argv)
 	}
 	if (levels != 4 && levels != 5)
 		goto usage;
+	if (getenv("VMC_VERBOSE"))
+		vmc_native_verbose = 1;
 	vmc_native_set_cpu(levels, cpu);
 	for (i = 0; i < vmc_kunit_nr_suites; i++)
 		if (selected(vmc_kunit_suites[i]->name, only, nr_only))

@@ -347,7 +347,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 
 bool queue_rcu_work(struct workqueue_struct *wq, struct rcu_work *w)
 {
-	rcu_wq_pending = wq;
+	__atomic_store_n(&rcu_wq_pending, wq, __ATOMIC_RELAXED);
 	wq_push(wq, &w->work);
 	return true;
 }
@@ -452,13 +452,20 @@ struct task_struct {
 	struct completion started;
 };
 
-__thread struct task_struct *current;
+static __thread struct task_struct *native_current;
+static __thread struct task_struct native_self;
+
+/* The running kthread, or a task standing for any other thread. */
+struct task_struct *vmc_native_current(void)
+{
+	return native_current ? native_current : &native_self;
+}
 
 static void *kthread_main(void *p)
 {
 	struct task_struct *t = p;
 
-	current = t;
+	native_current = t;
 	wait_for_completion(&t->started);
 	t->fn(t->arg);
 	free(t);
@@ -499,8 +506,8 @@ int wake_up_process(struct task_struct *t)
 void kthread_complete_and_exit(struct completion *c, long code)
 {
 	(void)code;
-	free(current);
-	current = NULL;
+	free(native_current);
+	native_current = NULL;
 	if (c)
 		complete(c);
 	pthread_exit(NULL);

@@ -243,10 +243,53 @@ struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *fmt
 void kthread_bind(struct task_struct *t, unsigned int cpu);
 int wake_up_process(struct task_struct *t);
 void __attribute__((noreturn)) kthread_complete_and_exit(struct completion *c, long code);
-extern __thread struct task_struct *current;
+struct task_struct *vmc_native_current(void);
+#define current			vmc_native_current()
 #define for_each_online_cpu(cpu) for ((cpu) = 0; (cpu) < (int)num_online_cpus(); (cpu)++)
 #define cpumask_first(m)	0
 #define cpu_online_mask		NULL
+
+/* ---- lists and wait queues ------------------------------------------------ */
+struct list_head { struct list_head *next, *prev; };
+static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h; h->prev = h; }
+static inline void list_add_tail(struct list_head *n, struct list_head *h)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+static inline void list_del(struct list_head *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = NULL;
+}
+static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+#define list_entry(p, T, m)	container_of(p, T, m)
+#define list_for_each_entry(pos, head, m)					\
+	for (pos = list_entry((head)->next, __typeof__(*pos), m); &pos->m != (head); \
+	     pos = list_entry(pos->m.next, __typeof__(*pos), m))
+
+typedef struct { pthread_mutex_t m; pthread_cond_t c; } wait_queue_head_t;
+static inline void init_waitqueue_head(wait_queue_head_t *w)
+{
+	pthread_mutex_init(&w->m, NULL);
+	pthread_cond_init(&w->c, NULL);
+}
+static inline void wake_up_all(wait_queue_head_t *w)
+{
+	pthread_mutex_lock(&w->m);
+	pthread_cond_broadcast(&w->c);
+	pthread_mutex_unlock(&w->m);
+}
+/* Natively no signal is fatal: the wait always ends with @cond true. */
+#define wait_event_killable(w, cond) ({					\
+	pthread_mutex_lock(&(w).m);					\
+	while (!(cond))							\
+		pthread_cond_wait(&(w).c, &(w).m);			\
+	pthread_mutex_unlock(&(w).m);					\
+	0; })
 
 /* ---- work queues ---------------------------------------------------------- */
 struct work_struct;
