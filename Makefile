@@ -15,14 +15,14 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d)
 
 # make install: DESTDIR (staging root), PREFIX and the directories below.
 # The module goes to $(DESTDIR)/lib/modules/<release>/extra (modules_install).
-VERSION := $(shell cat VERSION)
+VMC_VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DATADIR ?= $(PREFIX)/share/vmcursor
-DKMS_SRCDIR ?= /usr/src/vmcursor-$(VERSION)
+DKMS_SRCDIR ?= /usr/src/vmcursor-$(VMC_VERSION)
 # What install copies, by destination; extend these lists for new files.
 # The library's files are installed when they exist (built by make -C
 # userspace); evaluated when the recipe runs, after the build.
@@ -50,6 +50,7 @@ help:
 	@echo "make install    module (for KDIR), tool, headers, library, vmcursor.pc, udev rule"
 	@echo "                (DESTDIR=, PREFIX=$(PREFIX)); make uninstall removes them"
 	@echo "make install-dkms  the module's sources for DKMS in $(DKMS_SRCDIR)"
+	@echo "make deps       install the Debian 12 packages of run/check (make alone never does)"
 
 deps:
 	@scripts/install-deps
@@ -101,7 +102,7 @@ install: tool
 	install -m 0644 $(INSTALL_INCLUDE) $(DESTDIR)$(INCLUDEDIR)/vmcursor/
 	$(if $(INSTALL_LIB),install -d $(DESTDIR)$(LIBDIR) && cp -P $(INSTALL_LIB) $(DESTDIR)$(LIBDIR)/)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VMC_VERSION)|' \
 		packaging/vmcursor.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/vmcursor.pc
 	install -m 0644 packaging/udev/60-vmcursor.rules $(DESTDIR)$(DATADIR)/
 	@if [ -z "$(DESTDIR)" ] && [ -n "$(filter %.so,$(INSTALL_LIB))" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
@@ -114,7 +115,7 @@ uninstall:
 		$(DESTDIR)$(PKGCONFIGDIR)/vmcursor.pc $(DESTDIR)$(DATADIR)/60-vmcursor.rules
 	@rmdir $(DESTDIR)$(INCLUDEDIR)/vmcursor $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
-# The module's sources as DKMS expects them, then `dkms install vmcursor/$(VERSION)`.
+# The module's sources as DKMS expects them, then `dkms install vmcursor/$(VMC_VERSION)`.
 install-dkms:
 	install -d $(DESTDIR)$(DKMS_SRCDIR)/kunit
 	install -m 0644 $(DKMS_FILES) $(DESTDIR)$(DKMS_SRCDIR)/
