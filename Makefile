@@ -29,8 +29,6 @@ DKMS_SRCDIR ?= /usr/src/vmcursor-$(VMC_VERSION)
 INSTALL_BIN = userspace/vmcursor
 INSTALL_INCLUDE = ioctl.h $(wildcard userspace/lib/vmcursor.h)
 INSTALL_LIB = $(wildcard userspace/lib/libvmcursor.a userspace/lib/libvmcursor.so*)
-DKMS_FILES = dkms.conf VERSION Kbuild $(wildcard *.c *.h)
-DKMS_KUNIT_FILES = $(wildcard kunit/*.c kunit/*.h)
 KDIR_ARG = $(if $(KDIR),--kdir $(KDIR),--kernel stock)
 
 .PHONY: all deps module tool run check kunit style test-kernel bench clean clean-cache help \
@@ -115,8 +113,10 @@ uninstall:
 		$(DESTDIR)$(PKGCONFIGDIR)/vmcursor.pc $(DESTDIR)$(DATADIR)/60-vmcursor.rules
 	@rmdir $(DESTDIR)$(INCLUDEDIR)/vmcursor $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
-# The module's sources as DKMS expects them, then `dkms install vmcursor/$(VMC_VERSION)`.
+# The module's sources (those build-module copies) and dkms.conf, as DKMS
+# expects them; then `dkms install vmcursor/$(VMC_VERSION)`.
 install-dkms:
-	install -d $(DESTDIR)$(DKMS_SRCDIR)/kunit
-	install -m 0644 $(DKMS_FILES) $(DESTDIR)$(DKMS_SRCDIR)/
-	install -m 0644 $(DKMS_KUNIT_FILES) $(DESTDIR)$(DKMS_SRCDIR)/kunit/
+	install -d $(DESTDIR)$(DKMS_SRCDIR)
+	scripts/build-module --list-sources | tar -cf - --no-recursion -T - | \
+		tar -xf - --no-same-owner -C $(DESTDIR)$(DKMS_SRCDIR)
+	install -m 0644 dkms.conf $(DESTDIR)$(DKMS_SRCDIR)/
