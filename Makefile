@@ -8,7 +8,31 @@
 # headers (decided in scripts/build-module).
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d)
 
-.PHONY: all deps module tool run check check-native kunit style test-kernel bench clean clean-cache help
+# `make` (module, tool) and `make install` never install packages and never
+# need the network: missing headers or a missing static libc stop them with
+# the package to install. Only the test targets (run, check, kunit, style,
+# bench, test-kernel) and `make deps` run scripts/install-deps.
+
+# make install: DESTDIR (staging root), PREFIX and the directories below.
+# The module goes to $(DESTDIR)/lib/modules/<release>/extra (modules_install).
+VMC_VERSION := $(shell cat VERSION)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR ?= $(PREFIX)/share/vmcursor
+DKMS_SRCDIR ?= /usr/src/vmcursor-$(VMC_VERSION)
+# What install copies, by destination; extend these lists for new files.
+# The library's files are installed when they exist (built by make -C
+# userspace); evaluated when the recipe runs, after the build.
+INSTALL_BIN = userspace/vmcursor
+INSTALL_INCLUDE = ioctl.h $(wildcard userspace/lib/vmcursor.h)
+INSTALL_LIB = $(wildcard userspace/lib/libvmcursor.a userspace/lib/libvmcursor.so*)
+KDIR_ARG = $(if $(KDIR),--kdir $(KDIR),--kernel stock)
+
+.PHONY: all deps module tool run check check-native kunit style test-kernel bench clean clean-cache help \
+	install uninstall install-dkms
 
 all: module tool
 
@@ -22,15 +46,19 @@ help:
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
 	@echo "make test-kernel  build the KUnit/debug test kernel (cached in ~/.cache/vmcursor)"
 	@echo "make clean      remove build outputs (not the cached test kernel: clean-cache)"
+	@echo "make install    module (for KDIR), tool, headers, library, vmcursor.pc, udev rule"
+	@echo "                (DESTDIR=, PREFIX=$(PREFIX)); make uninstall removes them"
+	@echo "make install-dkms  the module's sources for DKMS in $(DKMS_SRCDIR)"
+	@echo "make deps       install the Debian 12 packages of run/check (make alone never does)"
 
 deps:
 	@scripts/install-deps
 
-module: deps
-	@scripts/build-module $(if $(KDIR),--kdir $(KDIR),--kernel stock) >/dev/null
+module:
+	@scripts/build-module $(KDIR_ARG) >/dev/null
 
-tool: deps
-	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace; \
+tool:
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace || scripts/hint-tool; \
 	else echo "make: userspace/Makefile does not exist yet, no tool to build"; fi
 
 run: deps
@@ -65,3 +93,34 @@ clean:
 
 clean-cache:
 	rm -rf $${VMCURSOR_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/vmcursor}/kernel
+
+# The udev rule goes to $(DATADIR), not to a rules.d: it grants a group the
+# right to pin memory, so enabling it is a decision (README, "udev").
+install: tool
+	@DESTDIR="$(DESTDIR)" scripts/build-module --install $(KDIR_ARG) >/dev/null
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/vmcursor \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(INSTALL_INCLUDE) $(DESTDIR)$(INCLUDEDIR)/vmcursor/
+	$(if $(INSTALL_LIB),install -d $(DESTDIR)$(LIBDIR) && cp -P $(INSTALL_LIB) $(DESTDIR)$(LIBDIR)/)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VMC_VERSION)|' \
+		packaging/vmcursor.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/vmcursor.pc
+	install -m 0644 packaging/udev/60-vmcursor.rules $(DESTDIR)$(DATADIR)/
+	@if [ -z "$(DESTDIR)" ] && [ -n "$(filter %.so,$(INSTALL_LIB))" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall:
+	@DESTDIR="$(DESTDIR)" scripts/build-module --uninstall $(KDIR_ARG)
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(INSTALL_BIN))) \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/vmcursor/,$(notdir $(INSTALL_INCLUDE)) vmcursor.h) \
+		$(DESTDIR)$(LIBDIR)/libvmcursor.a $(DESTDIR)$(LIBDIR)/libvmcursor.so* \
+		$(DESTDIR)$(PKGCONFIGDIR)/vmcursor.pc $(DESTDIR)$(DATADIR)/60-vmcursor.rules
+	@rmdir $(DESTDIR)$(INCLUDEDIR)/vmcursor $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+# The module's sources (those build-module copies) and dkms.conf, as DKMS
+# expects them; then `dkms install vmcursor/$(VMC_VERSION)`.
+install-dkms:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)
+	scripts/build-module --list-sources | tar -cf - --no-recursion -T - | \
+		tar -xf - --no-same-owner -C $(DESTDIR)$(DKMS_SRCDIR)
+	install -m 0644 dkms.conf $(DESTDIR)$(DKMS_SRCDIR)/

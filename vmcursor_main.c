@@ -74,8 +74,19 @@ static const struct file_operations vmc_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * A fixed minor, so that the devname:/char-major aliases below let kmod
+ * create /dev/vmcursor at boot (kmod static-nodes) and load the module on
+ * its first open. 243-254 are "reserved for local use" in major 10
+ * (Documentation/admin-guide/devices.txt) and used by no in-tree driver;
+ * 6.1 hands out dynamic minors from 0-127, so none can collide. 246 rather
+ * than 243, the first one that other local drivers tend to take. Should one
+ * hold it anyway, vmc_init() falls back to a dynamic minor.
+ */
+#define VMC_MISC_MINOR	246
+
 static struct miscdevice vmc_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
+	.minor = VMC_MISC_MINOR,
 	.name = "vmcursor",
 	.fops = &vmc_fops,
 	.mode = 0600,
@@ -88,6 +99,12 @@ static int __init vmc_init(void)
 	if (err)
 		return err;
 	err = misc_register(&vmc_misc);
+	if (err == -EBUSY) {
+		pr_warn("misc minor %d is taken, using a dynamic one (a static /dev/vmcursor node would be stale)\n",
+			VMC_MISC_MINOR);
+		vmc_misc.minor = MISC_DYNAMIC_MINOR;
+		err = misc_register(&vmc_misc);
+	}
 	if (err) {
 		vmc_engine_exit();
 		return err;
@@ -107,4 +124,8 @@ module_init(vmc_init);
 module_exit(vmc_exit);
 
 MODULE_DESCRIPTION("Private x86-64 address spaces driven by a page-table cursor");
+MODULE_AUTHOR("The vmcursor authors");
+MODULE_VERSION(VMCURSOR_VERSION);	/* from VERSION, via Kbuild */
 MODULE_LICENSE("GPL");
+MODULE_ALIAS_MISCDEV(VMC_MISC_MINOR);
+MODULE_ALIAS("devname:vmcursor");

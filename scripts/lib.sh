@@ -32,12 +32,15 @@ ensure_deps() {
 }
 
 # Release string of Debian's stock kernel, e.g. 6.1.0-56-amd64: the image the
-# linux-image-amd64 metapackage points at, so it follows Debian updates.
+# linux-image-amd64 metapackage points at, so it follows Debian updates; or,
+# with only the headers installed (enough for make), the headers'
+# metapackage's.
 stock_krel() {
 	_dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null) ||
+		_dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null) ||
 		die "linux-image-amd64 is not installed (run scripts/install-deps)"
 	_rel=$(printf '%s\n' "$_dep" | tr ',|' '\n\n' |
-		sed -n 's/^ *linux-image-\([0-9][^ ]*\).*/\1/p' | head -n 1)
+		sed -n 's/^ *linux-\(image\|headers\)-\([0-9][^ ]*\).*/\2/p' | head -n 1)
 	[ -n "$_rel" ] || die "cannot derive the stock kernel release from: $_dep"
 	printf '%s\n' "$_rel"
 }

@@ -10,7 +10,10 @@
 
 #include <stdio.h>
 
-#define VMCURSOR_VERSION	"0.1"
+/* From ../VERSION, via the Makefile (one version for module, tool, DKMS). */
+#ifndef VMCURSOR_VERSION
+#error "VMCURSOR_VERSION is not defined: build with make -C userspace"
+#endif
 
 /* Exit statuses. */
 #define EXIT_OK		0
