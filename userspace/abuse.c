@@ -38,7 +38,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 
 #define PAGE		4096ull
 #define SZ_2M		(2ull << 20)

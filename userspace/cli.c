@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 #include "bench_tool.h"
 #include "cli.h"
 #include "exec.h"
@@ -127,16 +127,18 @@ static int load_script(struct cli *c, const char *path, struct script *sc)
 }
 
 /* Open the address space and read its info; prints why on failure. */
-static int open_space(struct cli *c, struct backend **be,
+static int open_space(struct cli *c, struct vmcl **be,
 		      struct vmc_info *info)
 {
 	char ctx[512];
 	int err;
 
 	if (c->fake) {
-		*be = backend_fake_new();
+		err = -vmcl_open_fake(be);
+		if (err)
+			return sys_error(c, "fake", err, NULL);
 	} else {
-		err = backend_dev_open(c->device, be);
+		err = -vmcl_open(c->device, be);
 		if (err) {
 			snprintf(ctx, sizeof(ctx), "cannot open %s", c->device);
 			return sys_error(c, ctx, err,
@@ -147,11 +149,9 @@ static int open_space(struct cli *c, struct backend **be,
 					 "the device is for root only" : NULL);
 		}
 	}
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	err = (*be)->ops->info(*be, info);
+	err = -vmcl_info(*be, info);
 	if (err) {
-		(*be)->ops->destroy(*be);
+		vmcl_close(*be);
 		snprintf(ctx, sizeof(ctx), "%s: VMC_IOC_INFO",
 			 c->fake ? "fake" : c->device);
 		return sys_error(c, ctx, err, err == ENOTTY ?
@@ -189,7 +189,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
 		return ret;
 	}
 	failed = exec_script(&cfg, &sc);
-	cfg.be->ops->destroy(cfg.be);
+	vmcl_close(cfg.be);
 	if (!c->json)
 		print_summary(&p, &sc);
 	script_free(&sc);
@@ -234,7 +234,7 @@ static int cmd_lint(struct cli *c, int argc, char **argv)
 
 static int cmd_info(struct cli *c, int argc, char **argv)
 {
-	struct backend *be;
+	struct vmcl *be;
 	struct vmc_info info;
 	const char *dev = c->fake ? "fake" : c->device;
 	int ret;
@@ -245,7 +245,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	ret = open_space(c, &be, &info);
 	if (ret)
 		return ret;
-	be->ops->destroy(be);
+	vmcl_close(be);
 	if (c->json)
 		print_info_json(c->out, dev, &info);
 	else
@@ -258,7 +258,7 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
 	struct bench_report r = { 0 };
 	struct bench_opts o;
 	struct vmc_info info;
-	struct backend *be;
+	struct vmcl *be;
 	int ret;
 
 	bench_default_opts(&o);
@@ -273,7 +273,7 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	bench_run(be, &o, &r, c->err);
-	be->ops->destroy(be);
+	vmcl_close(be);
 	if (c->json)
 		bench_print_json(c->out, &r);
 	else

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 #include "exec.h"
 #include "util.h"
 
 struct exec {
 	const struct exec_cfg *cfg;
-	struct backend *be;
+	struct vmcl *be;
 	const struct script *sc;
 	uint32_t *handles;	/* live handle per frame name, 0 if none */
 	uint32_t *last;		/* last handle per name, to name old leaves */
@@ -65,7 +65,7 @@ static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
 	struct vmc_frame_alloc a = { .size = sizeof(a), .order = st->order };
 
 	r->frame = x->sc->frames[st->frame];
-	r->err = x->be->ops->frame_alloc(x->be, &a);
+	r->err = -vmcl_ioctl_frame_alloc(x->be, &a);
 	if (r->err)
 		return;
 	if (!a.out_handle) {
@@ -86,7 +86,7 @@ static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
 	d.handle = x->handles[st->frame];
 	r->frame = x->sc->frames[st->frame];
 	r->handle = d.handle;
-	r->err = x->be->ops->frame_drop(x->be, &d);
+	r->err = -vmcl_ioctl_frame_drop(x->be, &d);
 	if (!r->err)
 		x->handles[st->frame] = 0;
 }
@@ -183,7 +183,7 @@ static size_t run_cursor(struct exec *x, size_t ci)
 	size_t i;
 
 	build_batch(x->sc, ci, x->handles, ops);
-	r.err = x->be->ops->batch(x->be, &b);
+	r.err = -vmcl_ioctl_batch(x->be, &b);
 	r.nr_done = b.out_nr_done;
 	finish(x, &r, false);
 	/* No cursor, no ops: they are not printed (the cursor line failed). */
@@ -220,7 +220,7 @@ static void run_probe(struct exec *x, const struct stmt *st, struct result *r)
 
 		chunk = len - r->done < max ? len - r->done : max;
 		p.len = chunk;
-		r->err = x->be->ops->probe(x->be, &p);
+		r->err = -vmcl_ioctl_probe(x->be, &p);
 		if (r->err) {
 			/* out_done is meaningful on EFAULT; never trust more. */
 			if (r->err == EFAULT && p.out_done < chunk)
@@ -249,7 +249,7 @@ static void run_dump(struct exec *x, struct result *r)
 			.entry_size = sizeof(*e),
 		};
 
-		r->err = x->be->ops->dump(x->be, &d);
+		r->err = -vmcl_ioctl_dump(x->be, &d);
 		if (r->err)
 			break;
 		if (d.out_nr > chunk || d.out_next <= start) {
@@ -288,7 +288,7 @@ static void run_check(struct exec *x, struct result *r)
 	r->chk.size = sizeof(r->chk);
 	r->chk.msg = (uintptr_t)msg;
 	r->chk.msg_len = len;
-	r->err = x->be->ops->check(x->be, &r->chk);
+	r->err = -vmcl_ioctl_check(x->be, &r->chk);
 	r->report = msg ? xstrndup(msg, strnlen(msg, len)) : xstrndup("", 0);
 	free(msg);
 	r->chk.msg = 0;
@@ -302,7 +302,7 @@ static void run_stats(struct exec *x, const struct stmt *st, struct result *r)
 {
 	r->stats.size = sizeof(r->stats);
 	r->stats.flags = st->global ? VMC_STATS_GLOBAL : 0;
-	r->err = x->be->ops->stats(x->be, &r->stats);
+	r->err = -vmcl_ioctl_stats(x->be, &r->stats);
 }
 
 /* Run the statement at @i; returns the index of the next one. */

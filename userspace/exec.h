@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "parse.h"
 
-struct backend;
+struct vmcl;
 
 /* One leaf of a dump, with the script's name for its frame (or NULL). */
 struct map_entry {
@@ -79,7 +79,7 @@ typedef void (*emit_fn)(void *ctx, const struct script *sc,
  * @ctx: passed to @emit
  */
 struct exec_cfg {
-	struct backend *be;
+	struct vmcl *be;
 	struct vmc_info info;
 	uint32_t dump_chunk;
 	uint32_t check_msg_len;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 #include "exec.h"
 #include "parse.h"
 
@@ -87,11 +87,14 @@ struct run {
 
 struct run_opts {
 	bool json;
-	struct backend *be;	/* NULL: a fresh fake */
+	struct vmcl *be;	/* NULL: a fresh fake */
 	uint32_t dump_chunk;	/* 0: default */
 	uint32_t check_msg_len;	/* 0: default */
 	bool show_paddr;
 };
+
+/* A handle on a fresh fake (aborts if it cannot be had). */
+struct vmcl *fake_new(void);
 
 void run_script(const char *text, const struct run_opts *o, struct run *r);
 void run_free(struct run *r);

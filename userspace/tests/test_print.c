@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "json.h"
 #include "print.h"
 #include "test.h"
