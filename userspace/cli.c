@@ -190,8 +190,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
 	}
 	failed = exec_script(&cfg, &sc);
 	vmcl_close(cfg.be);
-	if (!c->json)
-		print_summary(&p, &sc);
+	print_summary(&p, &sc);
 	script_free(&sc);
 	return failed ? EXIT_FAILED : EXIT_OK;
 }

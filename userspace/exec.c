@@ -17,10 +17,23 @@ struct exec {
 	const struct exec_cfg *cfg;
 	struct vmcl *be;
 	const struct script *sc;
+	/* Per frame name; grown as a streamed script defines names. */
 	uint32_t *handles;	/* live handle per frame name, 0 if none */
 	uint32_t *last;		/* last handle per name, to name old leaves */
+	struct frame_state *fs;	/* what happened to each name, for causes */
+	size_t nframes, cap_handles, cap_last, cap_fs;
+	uint64_t held_pages;	/* pages of the frames not dropped */
 	unsigned int failures;
 };
+
+/* What explain() may know about a statement outside a cursor block. */
+static struct known known_of(const struct exec *x)
+{
+	return (struct known){
+		.sc = x->sc, .info = &x->cfg->info, .frames = x->fs,
+		.held_pages = x->held_pages,
+	};
+}
 
 /* The script's name for a handle: a live frame first, then a dropped one. */
 static const char *name_of(const struct exec *x, uint32_t handle)
@@ -50,14 +63,25 @@ void exec_settle(struct result *r, bool skip_ok)
 		r->failed = r->err || r->why[0];
 }
 
-static void finish(struct exec *x, struct result *r, bool skip_ok)
+/* The cause of a failure; @k is the state the statement ran in. */
+static void finish_in(struct exec *x, struct result *r, bool skip_ok,
+		      const struct known *k)
 {
+	if (r->err && !r->why[0] && !r->skipped)
+		explain(k, r->st, r->err, r->done, &r->cause);
 	exec_settle(r, skip_ok);
 	x->failures += r->failed;
 	x->cfg->emit(x->cfg->ctx, x->sc, r);
 	free(r->data);
 	free(r->maps);
 	free(r->report);
+}
+
+static void finish(struct exec *x, struct result *r, bool skip_ok)
+{
+	struct known k = known_of(x);
+
+	finish_in(x, r, skip_ok, &k);
 }
 
 static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
@@ -68,12 +92,16 @@ static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
 	r->err = -vmcl_ioctl_frame_alloc(x->be, &a);
 	if (r->err)
 		return;
+	x->fs[st->frame] = (struct frame_state){
+		.live = true, .order = st->order, .alloc_line = st->line,
+	};
 	if (!a.out_handle) {
 		r->err = EPROTO;
 		snprintf(r->why, sizeof(r->why), "the kernel returned handle 0");
 		return;
 	}
 	x->handles[st->frame] = x->last[st->frame] = a.out_handle;
+	x->held_pages += 1ULL << st->order;
 	r->handle = a.out_handle;
 	r->paddr = x->cfg->show_paddr ? a.out_paddr : 0;
 }
@@ -87,8 +115,21 @@ static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
 	r->frame = x->sc->frames[st->frame];
 	r->handle = d.handle;
 	r->err = -vmcl_ioctl_frame_drop(x->be, &d);
-	if (!r->err)
-		x->handles[st->frame] = 0;
+	if (r->err)
+		return;
+	x->handles[st->frame] = 0;
+	if (x->fs[st->frame].live)
+		x->held_pages -= 1ULL << x->fs[st->frame].order;
+	x->fs[st->frame].live = false;
+	x->fs[st->frame].drop_line = st->line;
+}
+
+/* A failed 'frame': the name has no handle, and the tool knows why. */
+static void frame_failed(struct exec *x, const struct stmt *st)
+{
+	x->fs[st->frame].live = false;
+	x->fs[st->frame].drop_line = 0;
+	x->fs[st->frame].fail_line = st->line;
 }
 
 void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
@@ -179,6 +220,7 @@ static size_t run_cursor(struct exec *x, size_t ci)
 		.result_size = sizeof(*res),
 	};
 	struct result r = { .st = cur };
+	struct known k = known_of(x);
 	bool failed_before = false;
 	size_t i;
 
@@ -186,13 +228,23 @@ static size_t run_cursor(struct exec *x, size_t ci)
 	r.err = -vmcl_ioctl_batch(x->be, &b);
 	r.nr_done = b.out_nr_done;
 	finish(x, &r, false);
+	/* Each op runs where the ones before it left the cursor. */
+	k.in_cursor = true;
+	k.start = cur->start;
+	k.end = cur->end;
+	k.va = cur->start;
+	k.va_known = true;
 	/* No cursor, no ops: they are not printed (the cursor line failed). */
 	for (i = 0; !r.err && i < cur->nops; i++) {
 		struct result o = { .st = &x->sc->stmts[ci + 1 + i] };
 
 		op_result(x, o.st, &res[i], &o);
-		finish(x, &o, cur->stop && failed_before);
+		finish_in(x, &o, cur->stop && failed_before, &k);
 		failed_before |= o.err != 0;
+		if (o.err || o.skipped || o.why[0] || o.st->kind == ST_QUERY)
+			continue;
+		k.va = o.st->kind == ST_PROTECT_NEXT &&
+		       (res[i].flags & VMC_RES_FOUND) ? res[i].end : res[i].va;
 	}
 	free(ops);
 	free(res);
@@ -316,6 +368,8 @@ static size_t run_one(struct exec *x, size_t i)
 		return run_cursor(x, i);
 	case ST_FRAME:
 		run_frame(x, st, &r);
+		if (r.err)
+			frame_failed(x, st);
 		break;
 	case ST_DROP:
 		run_drop(x, st, &r);
@@ -341,16 +395,66 @@ static size_t run_one(struct exec *x, size_t i)
 	return i + 1;
 }
 
+struct exec *exec_new(const struct exec_cfg *cfg, const struct script *sc)
+{
+	struct exec *x = xcalloc(1, sizeof(*x));
+
+	x->cfg = cfg;
+	x->be = cfg->be;
+	x->sc = sc;
+	return x;
+}
+
+/* Room for the frame names the script has now (zeroed: no handle). */
+static void grow_frames(struct exec *x)
+{
+	size_t n = x->sc->nframes;
+
+	if (n <= x->nframes)
+		return;
+	grow_array((void **)&x->handles, &x->cap_handles, n,
+		   sizeof(*x->handles));
+	grow_array((void **)&x->last, &x->cap_last, n, sizeof(*x->last));
+	grow_array((void **)&x->fs, &x->cap_fs, n, sizeof(*x->fs));
+	memset(x->handles + x->nframes, 0,
+	       (n - x->nframes) * sizeof(*x->handles));
+	memset(x->last + x->nframes, 0, (n - x->nframes) * sizeof(*x->last));
+	memset(x->fs + x->nframes, 0, (n - x->nframes) * sizeof(*x->fs));
+	x->nframes = n;
+}
+
+size_t exec_run(struct exec *x, size_t from, size_t to)
+{
+	const struct stmt *st;
+	size_t i = from;
+
+	grow_frames(x);
+	while (i < to) {
+		st = &x->sc->stmts[i];
+		/* A block with a parse error (streamed scripts) never runs. */
+		if (st->kind == ST_CURSOR && st->bad)
+			i += st->nops + 2;
+		else
+			i = run_one(x, i);
+	}
+	return i;
+}
+
+unsigned int exec_free(struct exec *x)
+{
+	unsigned int failures = x->failures;
+
+	free(x->handles);
+	free(x->last);
+	free(x->fs);
+	free(x);
+	return failures;
+}
+
 unsigned int exec_script(const struct exec_cfg *cfg, const struct script *sc)
 {
-	struct exec x = { .cfg = cfg, .be = cfg->be, .sc = sc };
-	size_t i = 0;
+	struct exec *x = exec_new(cfg, sc);
 
-	x.handles = xcalloc(sc->nframes, sizeof(*x.handles));
-	x.last = xcalloc(sc->nframes, sizeof(*x.last));
-	while (i < sc->n)
-		i = run_one(&x, i);
-	free(x.handles);
-	free(x.last);
-	return x.failures;
+	exec_run(x, 0, sc->n);
+	return exec_free(x);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <vmcursor/ioctl.h>
+#include "explain.h"
 #include "parse.h"
 
 struct vmcl;
@@ -43,6 +44,7 @@ struct map_entry {
  * @report: check: the kernel's text report ("" if none)
  * @stats: stats: the counters
  * @nr_done: cursor: ops the batch ran
+ * @cause: why it failed, as far as the tool can tell (explain.h)
  */
 struct result {
 	const struct stmt *st;
@@ -62,6 +64,7 @@ struct result {
 	char *report;
 	struct vmc_stats stats;
 	uint32_t nr_done;
+	struct cause cause;
 };
 
 typedef void (*emit_fn)(void *ctx, const struct script *sc,
@@ -93,6 +96,17 @@ struct exec_cfg {
 
 /* Run every statement; returns how many failed (0: exit status 0). */
 unsigned int exec_script(const struct exec_cfg *cfg, const struct script *sc);
+
+/*
+ * The same a piece at a time, for a script that grows while it runs
+ * ("run -"): exec_run() runs sc->stmts[from, to), which must be whole
+ * statements and blocks (a block marked bad is skipped), and returns @to.
+ * exec_free() returns how many statements failed.
+ */
+struct exec;
+struct exec *exec_new(const struct exec_cfg *cfg, const struct script *sc);
+size_t exec_run(struct exec *x, size_t from, size_t to);
+unsigned int exec_free(struct exec *x);
 
 /*
  * The ops of the cursor block whose CURSOR is sc->stmts[ci], with frame

@@ -58,8 +58,7 @@ void run_script(const char *text, const struct run_opts *o, struct run *r)
 		if (-vmcl_ioctl_info(cfg.be, &cfg.info))
 			abort();
 		r->failed = exec_script(&cfg, &sc);
-		if (!o->json)
-			print_summary(&p, &sc);
+		print_summary(&p, &sc);
 		if (!o->be)
 			vmcl_close(cfg.be);
 		script_free(&sc);

@@ -191,7 +191,8 @@ DEFINE_TEST(cli_run_failure_exit_1)
 
 	EXPECT_U64(run_cli(CLI("--fake", "run", path), &out, &err), 1);
 	EXPECT_CONTAINS(err, ":1: read at 0x0 (0 of 1 byte done): Bad "
-			"address (EFAULT)\n");
+			"address (EFAULT) - fault at 0x0: the page there is "
+			"absent or not readable\n");
 	EXPECT_CONTAINS(out, "   2: dump           0 mappings\n");
 	free(out);
 	free(err);

@@ -31,6 +31,12 @@ static void run(const char *text, bool json, struct run *r)
 	}
 }
 
+/* The closing summary object of a one-statement run. */
+#define SUMMARY(failed, lines, ok)					\
+	"{\"kind\": \"summary\", \"schema\": 1, \"file\": \"t.vmc\", "	\
+	"\"statements\": 1, \"failed\": " #failed ", \"failed_lines\": "	\
+	"[" lines "], \"parse_errors\": 0, \"ok\": " #ok "}\n"
+
 #define SETUP	"frame small\nframe big 2m\n" \
 		"cursor 0 4m\n  map small rw\n  jump 2m\n  map big rw\nend\n"
 
@@ -174,7 +180,9 @@ DEFINE_TEST(exec_protect_next_failure_counts)
 	    "protect_next 8k +w\nend\n", false, &r);
 	EXPECT_U64(r.failed, 1);	/* 8k from 0x1000 exceeds the range */
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:11: protect_next: Numerical "
-			"result out of range (ERANGE)\n");
+			"result out of range (ERANGE) - va 0x2000 + length "
+			"0x2000 passes the end of the cursor's range "
+			"0x0..0x2000\n");
 	run_free(&r);
 }
 
@@ -218,13 +226,16 @@ DEFINE_TEST(exec_read_fault_partial)
 	run(SETUP "write 4094 abcd\nread 4094 4\n", false, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:9: read at 0xffe (2 of 4 "
-			"bytes done): Bad address (EFAULT)\n");
+			"bytes done): Bad address (EFAULT) - fault at 0x1000: "
+			"the page there is absent or not readable\n");
 	EXPECT_NOT_CONTAINS(r.out, "   9: read");
 	EXPECT_CONTAINS(r.out, "t.vmc: 8 statements run, 1 failed (line 9)\n");
 	run_free(&r);
 	run(SETUP "write 4094 abcd\nread 4094 4\n", true, &r);
 	EXPECT_CONTAINS(r.out, "{\"line\": 9, \"cmd\": \"read\", \"ok\": false, "
 			"\"errno\": \"EFAULT\", \"error\": \"Bad address\", "
+			"\"cause\": \"fault at 0x1000: the page there is "
+			"absent or not readable\", \"fault_va\": \"0x1000\", "
 			"\"va\": \"0xffe\", \"len\": 4, \"hex\": \"abcd\", "
 			"\"done\": 2}\n");
 	EXPECT_CONTAINS(r.out, "{\"line\": 8, \"cmd\": \"write\", \"ok\": true, "
@@ -280,6 +291,8 @@ DEFINE_TEST(exec_write_readonly_expect)
 	    "write 0 \"x\" expect EFAULT\n", true, &r);
 	EXPECT_CONTAINS(r.out, "{\"line\": 11, \"cmd\": \"write\", \"ok\": false, "
 			"\"errno\": \"EFAULT\", \"error\": \"Bad address\", "
+			"\"cause\": \"fault at 0x0: the page there is absent, "
+			"read-only or not readable\", \"fault_va\": \"0x0\", "
 			"\"expect\": \"EFAULT\", \"pass\": true, \"va\": \"0x0\", "
 			"\"len\": 1, \"done\": 0}\n");
 	run_free(&r);
@@ -308,10 +321,15 @@ DEFINE_TEST(exec_failed_op_echoes_input)
 	run("cursor 0 4k\njump 8k\nunmap 3\nend\n", true, &r);
 	EXPECT_CONTAINS(r.out, "{\"line\": 2, \"cmd\": \"jump\", \"ok\": false, "
 			"\"errno\": \"ERANGE\", \"error\": \"Numerical result "
-			"out of range\", \"va\": \"0x2000\"}\n");
+			"out of range\", \"cause\": \"target 0x2000 is outside "
+			"the cursor's range 0x0..0x1000\", \"cursor_start\": "
+			"\"0x0\", \"cursor_end\": \"0x1000\", \"cursor_va\": "
+			"\"0x0\", \"va\": \"0x2000\"}\n");
 	EXPECT_CONTAINS(r.out, "{\"line\": 3, \"cmd\": \"unmap\", \"ok\": false, "
 			"\"errno\": \"EINVAL\", \"error\": \"Invalid argument\", "
-			"\"len\": \"0x3\"}\n");
+			"\"cause\": \"length 0x3 is not a multiple of 4 KiB\", "
+			"\"cursor_start\": \"0x0\", \"cursor_end\": \"0x1000\", "
+			"\"cursor_va\": \"0x0\", \"len\": \"0x3\"}\n");
 	run_free(&r);
 }
 
@@ -322,7 +340,8 @@ DEFINE_TEST(exec_expect_other_errno)
 	run("cursor 0 4k\njump 8k expect EINVAL\nend\n", false, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:2: jump: Numerical result out "
-			"of range (ERANGE), but EINVAL was expected\n");
+			"of range (ERANGE) - target 0x2000 is outside the "
+			"cursor's range 0x0..0x1000, but EINVAL was expected\n");
 	run_free(&r);
 }
 
@@ -333,11 +352,14 @@ DEFINE_TEST(exec_failure_does_not_stop)
 	run("frame a\ncursor 0 8k\njump 1\nmap a rw 2m\nmap a rw\nquery\n"
 	    "end\nread 0x100000 1\ndump\n", false, &r);
 	EXPECT_U64(r.failed, 3);
-	EXPECT_CONTAINS(r.err, "t.vmc:3: jump: Invalid argument (EINVAL)\n");
+	EXPECT_CONTAINS(r.err, "t.vmc:3: jump: Invalid argument (EINVAL) - "
+			"target 0x1 is not 4 KiB aligned\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:4: map: Numerical result out of range "
-			"(ERANGE)\n");
+			"(ERANGE) - a 2m leaf at offset 0x0 does not fit in "
+			"frame 'a' (4k)\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:8: read at 0x100000 (0 of 1 byte done):"
-			" Bad address (EFAULT)\n");
+			" Bad address (EFAULT) - fault at 0x100000: the page "
+			"there is absent or not readable\n");
 	EXPECT_CONTAINS(r.out, "   5:   map          a+0x0 rw-:wb 4k");
 	EXPECT_CONTAINS(r.out, "   9: dump           1 mapping\n");
 	EXPECT_CONTAINS(r.out, "3 failed (lines 3, 4, 8)\n");
@@ -356,10 +378,11 @@ DEFINE_TEST(exec_dropped_frame_enoent)
 		   &o, &r);
 	EXPECT_U64(r.failed, 2);
 	EXPECT_CONTAINS(r.out, "   2: drop           a (handle 1)\n");
+	/* The cause: the frame and the line that dropped it. */
 	EXPECT_CONTAINS(r.err, "t.vmc:3: drop: No such file or directory "
-			"(ENOENT)\n");
+			"(ENOENT) - frame 'a' was dropped at line 2\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:5: map: No such file or directory "
-			"(ENOENT)\n");
+			"(ENOENT) - frame 'a' was dropped at line 2\n");
 	ops = vmcl_fake_last_ops(be, &nr);
 	EXPECT_U64(nr, 1);
 	if (nr == 1)
@@ -403,7 +426,7 @@ DEFINE_TEST(exec_cursor_create_fails)
 	run("frame a\ncursor 0x800 4k\nmap a rw\nquery\nend\ndump\n", false, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:2: cursor: Invalid argument "
-			"(EINVAL)\n");
+			"(EINVAL) - start 0x800 is not 4 KiB aligned\n");
 	EXPECT_NOT_CONTAINS(r.out, ":   map");
 	EXPECT_NOT_CONTAINS(r.out, ":   query");
 	EXPECT_CONTAINS(r.out, "   6: dump           0 mappings\n");
@@ -411,8 +434,9 @@ DEFINE_TEST(exec_cursor_create_fails)
 	run("cursor 4k 4k\nquery\nend\n", true, &r);
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"cursor\", \"ok\": false, "
 		   "\"errno\": \"ERANGE\", \"error\": \"Numerical result out of "
-		   "range\", \"start\": \"0x1000\", \"end\": \"0x1000\", "
-		   "\"ops\": 1, \"stop\": false}\n");
+		   "range\", \"cause\": \"start 0x1000 is not below end "
+		   "0x1000\", \"start\": \"0x1000\", \"end\": \"0x1000\", "
+		   "\"ops\": 1, \"stop\": false}\n" SUMMARY(1, "1", false));
 	run_free(&r);
 }
 
@@ -436,7 +460,7 @@ DEFINE_TEST(exec_empty_block)
 	EXPECT_U64(r.failed, 0);
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"cursor\", \"ok\": true, "
 		   "\"start\": \"0x0\", \"end\": \"0x1000\", \"ops\": 0, "
-		   "\"stop\": false, \"done\": 0}\n");
+		   "\"stop\": false, \"done\": 0}\n" SUMMARY(0, "", true));
 	run_free(&r);
 }
 
@@ -533,7 +557,7 @@ DEFINE_TEST(exec_check_violation)
 		   "\"errno\": null, \"error\": \"1 invariant violation\", "
 		   "\"violations\": 1, \"mappings\": 0, \"table_pages\": 1, "
 		   "\"frames\": 0, \"truncated\": false, \"report\": \"fake: injected violation "
-		   "\\\"x\\\"\\n\"}\n");
+		   "\\\"x\\\"\\n\"}\n" SUMMARY(1, "1", false));
 	EXPECT(!json_check_lines(r.out));
 	run_free(&r);
 	vmcl_close(be);
@@ -582,10 +606,15 @@ DEFINE_TEST(exec_injected_errors)
 	vmcl_fake_fail_next(be, VMC_CMD_FRAME_ALLOC, ENOMEM);
 	run_script("frame a\ncursor 0 4k\nmap a rw\nend\n", &o, &r);
 	EXPECT_U64(r.failed, 2);
+	/* The cap and its value; the frame that has no handle, and why. */
 	EXPECT_CONTAINS(r.err, "t.vmc:1: frame: Cannot allocate memory "
-			"(ENOMEM)\n");
+			"(ENOMEM) - out of memory, or the space's frame cap "
+			"(max_frame_pages = 32768 pages) would be exceeded: "
+			"this frame needs 1 page and frames the script has not "
+			"dropped hold 0\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:3: map: No such file or directory "
-			"(ENOENT)\n");
+			"(ENOENT) - frame 'a' has no handle: its 'frame' at "
+			"line 1 failed\n");
 	run_free(&r);
 	vmcl_fake_fail_next(be, VMC_CMD_STATS, 200);
 	run_script("stats\n", &o, &r);
@@ -596,7 +625,8 @@ DEFINE_TEST(exec_injected_errors)
 	vmcl_fake_fail_next(be, VMC_CMD_DUMP, EIO);
 	run_script("dump\n", &o, &r);
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"dump\", \"ok\": false, "
-		   "\"errno\": \"EIO\", \"error\": \"Input/output error\"}\n");
+		   "\"errno\": \"EIO\", \"error\": \"Input/output error\"}\n"
+		   SUMMARY(1, "1", false));
 	run_free(&r);
 	vmcl_close(be);
 }
