@@ -507,6 +507,10 @@ void print_summary(struct printer *p, const struct script *sc)
 	if (!p->json)
 		fputc('\n', p->out);
 	fflush(p->out);
+}
+
+void printer_free(struct printer *p)
+{
 	free(p->failed_lines);
 	free(p->parse_lines);
 	p->failed_lines = p->parse_lines = NULL;

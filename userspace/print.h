@@ -37,6 +37,7 @@ void errno_text(int err, char *buf);
  * @err: text-mode error messages (stderr)
  * @json: one JSON object per line instead of text
  * @flush: flush after each result (a script streamed from a pipe)
+ * @file: the script's name, for parse errors
  * @shown: statements printed so far
  * @nfailed: failed statements
  * @failed_lines: their lines, for the summary
@@ -48,6 +49,7 @@ struct printer {
 	FILE *err;
 	bool json;
 	bool flush;
+	const char *file;
 	unsigned int shown;
 	unsigned int nfailed;
 	unsigned int *failed_lines;
@@ -64,9 +66,11 @@ void print_result_text(struct printer *p, const struct script *sc,
 void print_result_json(FILE *out, const struct result *r);
 /*
  * The closing summary: text "N statements run, all succeeded", or the
- * JSON summary object. Frees what the printer collected.
+ * JSON summary object.
  */
 void print_summary(struct printer *p, const struct script *sc);
+/* Free what the printer collected. */
+void printer_free(struct printer *p);
 /* A parse error of @file: text on stderr, or a JSON object on stdout. */
 void print_parse_error(struct printer *p, const char *file,
 		       const struct parse_error *e);

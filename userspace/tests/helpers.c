@@ -59,6 +59,7 @@ void run_script(const char *text, const struct run_opts *o, struct run *r)
 			abort();
 		r->failed = exec_script(&cfg, &sc);
 		print_summary(&p, &sc);
+		printer_free(&p);
 		if (!o->be)
 			vmcl_close(cfg.be);
 		script_free(&sc);

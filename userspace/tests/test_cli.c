@@ -156,9 +156,19 @@ DEFINE_TEST(cli_parse_error_runs_nothing)
 	EXPECT_STR(out, "");
 	free(out);
 	free(err);
+	/* --json: the parse errors as objects, then the summary. */
 	EXPECT_U64(run_cli(CLI("--json", "--fake", "run", path), &out, &err),
 		   2);
-	EXPECT_STR(out, "");
+	snprintf(want, sizeof(want), "{\"kind\": \"parse_error\", \"file\": "
+		 "\"%s\", \"line\": 7, \"error\": \"unknown statement "
+		 "'mapp'\"}\n", path);
+	EXPECT_CONTAINS(out, want);
+	EXPECT_CONTAINS(out, "{\"kind\": \"summary\", \"schema\": 1, ");
+	EXPECT_CONTAINS(out, "\"statements\": 0, \"failed\": 0, "
+			"\"failed_lines\": [], \"parse_errors\": 1, "
+			"\"ok\": false}\n");
+	EXPECT(!json_check_lines(out));
+	EXPECT_STR(err, "");
 	free(out);
 	free(err);
 }

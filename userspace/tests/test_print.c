@@ -323,6 +323,7 @@ DEFINE_TEST(print_error_text_format)
 	p.err = e.f;
 	print_result(&p, &sc, &r);
 	print_summary(&p, &sc);
+	printer_free(&p);
 	out = mem_close(&m);
 	err = mem_close(&e);
 	EXPECT_STR(err, "vmcursor: script.vmc:12: map: Invalid argument "
@@ -351,12 +352,29 @@ DEFINE_TEST(print_summary_many_failures)
 		print_result(&p, &sc, &r);
 	}
 	print_summary(&p, &sc);
+	printer_free(&p);
 	out = mem_close(&m);
 	err = mem_close(&e);
 	EXPECT_STR(out, "s: 10 statements run, 10 failed (lines 1, 2, 3, 4, "
 		   "5, 6, 7, 8, ...)\n");
 	free(out);
 	free(err);
+	/* JSON: the summary lists every failed line. */
+	mem_open(&m);
+	p = (struct printer){ .out = m.f, .err = stderr, .json = true };
+	for (i = 1; i <= 10; i++) {
+		st.line = i;
+		print_result(&p, &sc, &r);
+	}
+	print_summary(&p, &sc);
+	printer_free(&p);
+	out = mem_close(&m);
+	EXPECT_CONTAINS(out, "{\"kind\": \"summary\", \"schema\": 1, "
+			"\"file\": \"s\", \"statements\": 10, \"failed\": 10, "
+			"\"failed_lines\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "
+			"\"parse_errors\": 0, \"ok\": false}\n");
+	EXPECT(!json_check_lines(out));
+	free(out);
 }
 
 DEFINE_TEST(print_json_every_statement_valid)
