@@ -33,6 +33,15 @@ int vmcl_open(const char *path, struct vmcl **out)
 	return err ? -err : vmcl_open_transport(t, out);
 }
 
+int vmcl_open_fd(int fd, struct vmcl **out)
+{
+	struct vmcl_transport *t;
+	int err = vmcl__dev_adopt(fd, &t);
+
+	*out = NULL;
+	return err ? -err : vmcl_open_transport(t, out);
+}
+
 int vmcl_open_fake(struct vmcl **out)
 {
 	struct vmcl_transport *t = vmcl__fake_new();

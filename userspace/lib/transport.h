@@ -48,6 +48,8 @@ struct vmcl_transport {
 
 /* Open the device at @path: 0 and *out, or a positive errno. */
 int vmcl__dev_open(const char *path, struct vmcl_transport **out);
+/* A device transport over an open @fd (owned from now on), or ENOMEM. */
+int vmcl__dev_adopt(int fd, struct vmcl_transport **out);
 /* The fake: a new transport, or NULL (out of memory). */
 struct vmcl_transport *vmcl__fake_new(void);
 

@@ -56,14 +56,10 @@ static const struct vmcl_transport_ops dev_ops = {
 	.close = dev_close,
 };
 
-int vmcl__dev_open(const char *path, struct vmcl_transport **out)
+int vmcl__dev_adopt(int fd, struct vmcl_transport **out)
 {
-	struct dev_transport *d;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	struct dev_transport *d = calloc(1, sizeof(*d));
 
-	if (fd < 0)
-		return errno;
-	d = calloc(1, sizeof(*d));
 	if (!d) {
 		close(fd);
 		return ENOMEM;
@@ -72,4 +68,11 @@ int vmcl__dev_open(const char *path, struct vmcl_transport **out)
 	d->fd = fd;
 	*out = &d->t;
 	return 0;
+}
+
+int vmcl__dev_open(const char *path, struct vmcl_transport **out)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? errno : vmcl__dev_adopt(fd, out);
 }

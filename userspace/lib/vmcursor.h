@@ -54,6 +54,12 @@ struct vmcl;
  * 0 and *out, or -errno of open(2) (-ENOENT: is vmcursor.ko loaded?).
  */
 VMCL_API int vmcl_open(const char *path, struct vmcl **out);
+/*
+ * A handle over @fd, an open file of the device (e.g. a dup() of another
+ * handle's, which shares its space): the handle owns @fd from now on.
+ * 0 and *out, or -ENOMEM (then @fd is closed).
+ */
+VMCL_API int vmcl_open_fd(int fd, struct vmcl **out);
 /* The in-process fake: 0 and *out, or -ENOMEM. */
 VMCL_API int vmcl_open_fake(struct vmcl **out);
 /* Close the space: every frame and mapping goes. NULL is a no-op. */

@@ -400,6 +400,32 @@ DEFINE_TEST(cli_run_stdin_unclosed_block)
 	free(err);
 }
 
+DEFINE_TEST(abuse_skips_without_device)
+{
+	char buf[512] = "";
+	size_t n;
+	FILE *f;
+	int status;
+
+	if (access("./vmcursor-abuse", X_OK)) {
+		t_skip("./vmcursor-abuse not built");
+		return;
+	}
+	f = popen("./vmcursor-abuse --device /nonexistent/vmcursor", "r");
+	if (!f) {
+		t_fail(__FILE__, __LINE__, "popen failed");
+		return;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	status = pclose(f);
+	/* kselftest: an empty plan with the reason, exit status 4. */
+	EXPECT_STR(buf, "KTAP version 1\n1..0 # SKIP cannot open "
+		   "/nonexistent/vmcursor: No such file or directory\n");
+	EXPECT(WIFEXITED(status));
+	EXPECT_U64(WEXITSTATUS(status), 4);
+}
+
 DEFINE_TEST(cli_info_fake)
 {
 	char *out, *err;
@@ -434,4 +460,5 @@ void register_cli_tests(void)
 	TEST(cli_run_stdin_json_parse_error_goes_on);
 	TEST(cli_run_stdin_unclosed_block);
 	TEST(cli_info_fake);
+	TEST(abuse_skips_without_device);
 }
