@@ -42,6 +42,9 @@ DEFINE_TEST(cli_help_documents_everything)
 		"write VA HEX|\"text\"", "dump", "check", "stats", "expect ERRNO",
 		"PROP", "CHANGE", ":wb :wt :wc :uc", "TEXT OUTPUT",
 		"JSON OUTPUT", "\"errno\": \"EINVAL\"", "bench",
+		"\"kind\": \"summary\", \"schema\": 1", "\"cause\"",
+		"\"kind\": \"parse_error\"", "UTF-8", "drive a live space",
+		"certain to fail", "cap_value", "dropped_at",
 	};
 	char *out, *err;
 	size_t i;
