@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmcursor tool: script execution. Turns statements into backend calls and
- * each executed statement into a struct result, handed to a printer.
+ * vmcursor tool: script execution. Turns statements into libvmcursor calls
+ * and each executed statement into a struct result (with the cause of a
+ * failure, explain.h), handed to a printer.
  *
  * Copyright (C) 2026 The vmcursor authors
  */

@@ -25,6 +25,10 @@
  * Symbols: functions are vmcl_*, types struct vmcl*, constants VMCL_*; the
  * uapi's own names are vmc_* and VMC_*.
  *
+ * Threads: calls on one handle may run concurrently (the kernel serializes
+ * what it must). vmcl_read(), vmcl_write() and vmcl_dump_all() fetch
+ * VMC_IOC_INFO once and keep it: call vmcl_info() before sharing a handle.
+ *
  * Copyright (C) 2026 The vmcursor authors
  */
 #ifndef VMCURSOR_LIB_H
