@@ -73,7 +73,7 @@ const char *json_check(const char *s, size_t len);
 const char *json_check_lines(const char *s);
 
 /*
- * Output of a script run through the fake backend (helpers.c).
+ * Output of a script run through the fake (helpers.c).
  * @parse: script_parse()'s return; on -1 @perr holds the error
  * @failed: exec_script()'s count of failed statements
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmcursor tool tests: the bench subcommand's options, statistics, ratios
- * and printers, and a whole run against the fake backend.
+ * and printers, and a whole run against the fake.
  *
  * Copyright (C) 2026 The vmcursor authors
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmcursor tool tests: end-to-end script execution against the fake
- * backend, in text and JSON, and the exit-status rules.
+ * transport, in text and JSON, and the exit-status rules.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -802,7 +802,7 @@ DEFINE_TEST(bad_kernel_dump_overlapping_pages)
 	vmcl_close(o.be);
 }
 
-/* One run on a fresh "root" backend, whose kernel reports paddrs. */
+/* One run on a fresh "root" transport, whose kernel reports paddrs. */
 static void run_as_root(const char *text, bool json, bool show,
 			struct run *r)
 {
