@@ -9,7 +9,8 @@
  * counters (VMC_IOC_STATS) and the checker's counts compare equal before
  * and after. Output is KTAP on stdout, one result per case, with "#"
  * diagnostics saying what was expected and what came back; the exit status
- * is 1 if a case failed, 2 for a usage error.
+ * is 1 if a case failed, 2 for a usage error, 4 (kselftest's skip, with a
+ * "1..0 # SKIP" plan) when the device cannot be opened.
  *
  * Runs as root in the test guest (tests/guest/abuse.sh): some cases write
  * the module parameters, try to unload the module, or drop CAP_SYS_ADMIN
@@ -38,7 +39,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
+#include "vmcursor.h"
 
 #define PAGE		4096ull
 #define SZ_2M		(2ull << 20)
@@ -49,6 +51,7 @@
 #define PARAMS		"/sys/module/vmcursor/parameters/"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define KSFT_SKIP	4	/* kselftest's exit status for "skipped" */
 #define offsetofend(t, m) (offsetof(t, m) + sizeof(((t *)0)->m))
 
 /* ---- options and global state ---------------------------------------- */
@@ -196,18 +199,24 @@ static bool want_u64(const char *what, uint64_t got, uint64_t exp)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int xio(int fd, unsigned long req, const void *arg)
+/*
+ * Any request, as given, through libvmcursor (which passes the requests it
+ * does not know to ioctl(2) unchanged): 0 or the positive errno.
+ */
+static int xio(struct vmcl *vm, unsigned long req, const void *arg)
 {
-	return ioctl(fd, req, arg) < 0 ? errno : 0;
+	return -vmcl_ioctl(vm, req, (void *)arg);
 }
 
-static int vopen(void)
+/* A fresh space, or NULL (the case fails). */
+static struct vmcl *vopen(void)
 {
-	int fd = open(g_dev, O_RDWR | O_CLOEXEC);
+	struct vmcl *vm;
+	int err = vmcl_open(g_dev, &vm);
 
-	if (fd < 0)
-		diag("open %s: %s", g_dev, strerror(errno));
-	return fd;
+	if (err)
+		diag("open %s: %s", g_dev, strerror(-err));
+	return vm;
 }
 
 static void *xcalloc(size_t n, size_t size)
@@ -267,62 +276,46 @@ static uint64_t rnd_below(uint64_t *s, uint64_t n)
 
 /* ---- ioctl wrappers ------------------------------------------------------ */
 
-static int frame_alloc(int fd, uint32_t order, uint32_t *handle)
+/* The library's calls, with the positive errnos this suite compares. */
+static int frame_alloc(struct vmcl *vm, uint32_t order, uint32_t *handle)
 {
-	struct vmc_frame_alloc a = { .size = sizeof(a), .order = order };
-	int err = xio(fd, VMC_IOC_FRAME_ALLOC, &a);
-
-	*handle = err ? 0 : a.out_handle;
-	return err;
+	return -vmcl_frame_alloc(vm, order, handle, NULL);
 }
 
-static int frame_drop(int fd, uint32_t handle)
+static int frame_drop(struct vmcl *vm, uint32_t handle)
 {
-	struct vmc_frame_drop d = { .size = sizeof(d), .handle = handle };
-
-	return xio(fd, VMC_IOC_FRAME_DROP, &d);
+	return -vmcl_frame_drop(vm, handle);
 }
 
-static int batch(int fd, uint64_t start, uint64_t end, uint32_t flags,
+static int batch(struct vmcl *vm, uint64_t start, uint64_t end, uint32_t flags,
 		 const struct vmc_op *ops, uint32_t n,
 		 struct vmc_op_result *res, uint32_t *done)
 {
-	struct vmc_batch b = {
-		.size = sizeof(b), .flags = flags, .start = start, .end = end,
-		.ops = (uintptr_t)ops, .results = (uintptr_t)res, .nr_ops = n,
-		.op_size = sizeof(*ops), .result_size = sizeof(*res),
-	};
-	int err = xio(fd, VMC_IOC_BATCH, &b);
-
-	if (done)
-		*done = err ? 0 : b.out_nr_done;
-	return err;
+	return -vmcl_batch(vm, start, end, flags, ops, res, n, done);
 }
 
-static int probe(int fd, uint64_t va, void *buf, uint64_t len, bool write,
+static int probe(struct vmcl *vm, uint64_t va, void *buf, uint64_t len, bool write,
 		 uint64_t *done)
 {
 	struct vmc_probe p = {
 		.size = sizeof(p), .flags = write ? VMC_PROBE_WRITE : 0,
 		.va = va, .len = len, .buf = (uintptr_t)buf,
 	};
-	int err = xio(fd, VMC_IOC_PROBE, &p);
+	/* One ioctl of exactly @len bytes: the suite tests the limits. */
+	int err = -vmcl_ioctl_probe(vm, &p);
 
 	if (done)
 		*done = p.out_done;
 	return err;
 }
 
-static int stats(int fd, bool global, struct vmc_stats *st)
+static int stats(struct vmcl *vm, bool global, struct vmc_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	st->flags = global ? VMC_STATS_GLOBAL : 0;
-	return xio(fd, VMC_IOC_STATS, st);
+	return -vmcl_stats(vm, global, st);
 }
 
 /* Run the checker; a violation or an error fails the current case. */
-static bool check_clean(int fd, const char *when)
+static bool check_clean(struct vmcl *vm, const char *when)
 {
 	static __thread char msg[4096];
 	struct vmc_check c = {
@@ -331,7 +324,7 @@ static bool check_clean(int fd, const char *when)
 	int err;
 
 	msg[0] = 0;
-	err = xio(fd, VMC_IOC_CHECK, &c);
+	err = xio(vm, VMC_IOC_CHECK, &c);
 	if (err) {
 		diag("VMC_IOC_CHECK %s: %s", when, ename(err));
 		return false;
@@ -344,60 +337,75 @@ static bool check_clean(int fd, const char *when)
 	return true;
 }
 
+/* Ops by value, built by the library's builders. */
 static struct vmc_op op_va(void)
 {
-	return (struct vmc_op){ .code = VMC_OP_VA };
+	struct vmc_op op;
+
+	return *vmcl_op_va(&op);
 }
 
 static struct vmc_op op_query(void)
 {
-	return (struct vmc_op){ .code = VMC_OP_QUERY };
+	struct vmc_op op;
+
+	return *vmcl_op_query(&op);
 }
 
 static struct vmc_op op_flush(void)
 {
-	return (struct vmc_op){ .code = VMC_OP_FLUSH };
+	struct vmc_op op;
+
+	return *vmcl_op_flush(&op);
 }
 
 static struct vmc_op op_jump(uint64_t va)
 {
-	return (struct vmc_op){ .code = VMC_OP_JUMP, .va = va };
+	struct vmc_op op;
+
+	return *vmcl_op_jump(&op, va);
 }
 
 static struct vmc_op op_find(uint64_t len)
 {
-	return (struct vmc_op){ .code = VMC_OP_FIND_NEXT, .len = len };
+	struct vmc_op op;
+
+	return *vmcl_op_find_next(&op, len);
 }
 
 static struct vmc_op op_unmap(uint64_t len)
 {
-	return (struct vmc_op){ .code = VMC_OP_UNMAP, .len = len };
+	struct vmc_op op;
+
+	return *vmcl_op_unmap(&op, len);
 }
 
 static struct vmc_op op_map(uint32_t handle, uint64_t offset, uint32_t prop,
 			    uint32_t level)
 {
-	return (struct vmc_op){ .code = VMC_OP_MAP, .handle = handle,
-				.offset = offset, .prop = prop, .level = level };
+	struct vmc_op op;
+
+	return *vmcl_op_map(&op, handle, offset, level, prop);
 }
 
 static struct vmc_op op_protect(uint64_t len, uint32_t change, uint32_t prop)
 {
-	return (struct vmc_op){ .code = VMC_OP_PROTECT_NEXT, .len = len,
-				.change = change, .prop = prop };
+	struct vmc_op op;
+
+	return *vmcl_op_protect_next(&op, len, change, prop);
 }
 
 #define RW	(VMC_PROP_R | VMC_PROP_W)
 #define RO	VMC_PROP_R
 
 /* Map one leaf at @va in a batch of its own; 0 or the op's errno. */
-static int map_at(int fd, uint64_t va, uint32_t handle, uint64_t offset,
+static int map_at(struct vmcl *vm, uint64_t va, uint32_t handle, uint64_t offset,
 		  uint32_t prop, uint32_t level)
 {
 	struct vmc_op ops[2] = { op_jump(va), op_map(handle, offset, prop, level) };
 	struct vmc_op_result res[2];
 	uint32_t done;
-	int err = batch(fd, 0, g_info.out_va_end, 0, ops, 2, res, &done);
+	int err = batch(vm, 0, g_info.out_va_end, 0, ops, 2, res, &done);
 
 	if (err)
 		return err;
@@ -406,12 +414,12 @@ static int map_at(int fd, uint64_t va, uint32_t handle, uint64_t offset,
 	return res[0].error ? -res[0].error : -res[1].error;
 }
 
-static int unmap_at(int fd, uint64_t va, uint64_t len)
+static int unmap_at(struct vmcl *vm, uint64_t va, uint64_t len)
 {
 	struct vmc_op ops[2] = { op_jump(va), op_unmap(len) };
 	struct vmc_op_result res[2];
 	uint32_t done;
-	int err = batch(fd, 0, g_info.out_va_end, 0, ops, 2, res, &done);
+	int err = batch(vm, 0, g_info.out_va_end, 0, ops, 2, res, &done);
 
 	if (err)
 		return err;
@@ -432,17 +440,17 @@ struct snap {
 #define SNAP_TABLES	(1u << 0)	/* the checker's table-page count */
 #define SNAP_NO_AD	(1u << 1)	/* ignore the accessed and dirty bits */
 
-static bool snap_take(int fd, struct snap *s, const char *when)
+static bool snap_take(struct vmcl *vm, struct snap *s, const char *when)
 {
 	struct vmc_mapping page[256];
 	uint64_t start = 0;
 	size_t cap = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (!check_clean(fd, when))
+	if (!check_clean(vm, when))
 		return false;
 	s->chk.size = sizeof(s->chk);
-	if (xio(fd, VMC_IOC_CHECK, &s->chk) || stats(fd, false, &s->st)) {
+	if (xio(vm, VMC_IOC_CHECK, &s->chk) || stats(vm, false, &s->st)) {
 		diag("snapshot %s: check or stats failed", when);
 		return false;
 	}
@@ -453,7 +461,7 @@ static bool snap_take(int fd, struct snap *s, const char *when)
 			.max_entries = ARRAY_SIZE(page),
 			.entry_size = sizeof(page[0]),
 		};
-		int err = xio(fd, VMC_IOC_DUMP, &d);
+		int err = xio(vm, VMC_IOC_DUMP, &d);
 		uint32_t i;
 
 		if (err || d.out_next <= start || d.out_nr > ARRAY_SIZE(page)) {
@@ -553,7 +561,7 @@ struct pop {
 	uint32_t h4, h2, hz, hx;
 };
 
-static bool populate(int fd, struct pop *p)
+static bool populate(struct vmcl *vm, struct pop *p)
 {
 	struct vmc_op ops[] = {
 		op_map(0, 0, RW, 1), op_map(0, 0, RO, 1), op_map(0, 0, 0, 1),
@@ -566,10 +574,10 @@ static bool populate(int fd, struct pop *p)
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	if (frame_alloc(fd, VMC_FRAME_4K, &p->h4) ||
-	    frame_alloc(fd, VMC_FRAME_2M, &p->h2) ||
-	    frame_alloc(fd, VMC_FRAME_4K, &p->hz) ||
-	    frame_alloc(fd, VMC_FRAME_4K, &p->hx)) {
+	if (frame_alloc(vm, VMC_FRAME_4K, &p->h4) ||
+	    frame_alloc(vm, VMC_FRAME_2M, &p->h2) ||
+	    frame_alloc(vm, VMC_FRAME_4K, &p->hz) ||
+	    frame_alloc(vm, VMC_FRAME_4K, &p->hx)) {
 		diag("populate: frame alloc failed");
 		return false;
 	}
@@ -577,7 +585,7 @@ static bool populate(int fd, struct pop *p)
 	ops[2].handle = p->hz;
 	ops[4].handle = ops[6].handle = p->h2;
 	ops[7].handle = p->hx;
-	err = batch(fd, 0, 8 * SZ_2M, 0, ops, ARRAY_SIZE(ops), res, &done);
+	err = batch(vm, 0, 8 * SZ_2M, 0, ops, ARRAY_SIZE(ops), res, &done);
 	if (err || done != ARRAY_SIZE(ops)) {
 		diag("populate: batch: %s, %u done", ename(err), done);
 		return false;
@@ -587,39 +595,39 @@ static bool populate(int fd, struct pop *p)
 			diag("populate: op %u: %s", i, ename(-res[i].error));
 			return false;
 		}
-	if (frame_drop(fd, p->hx) || probe(fd, 0, "abuse", 5, true, NULL)) {
+	if (frame_drop(vm, p->hx) || probe(vm, 0, "abuse", 5, true, NULL)) {
 		diag("populate: drop or probe write failed");
 		return false;
 	}
 	return true;
 }
 
-/* Open a fresh space and populate it; -1 on failure (already reported). */
-static int open_populated(struct pop *p)
+/* Open a fresh space and populate it; NULL on failure (already reported). */
+static struct vmcl *open_populated(struct pop *p)
 {
-	int fd = vopen();
+	struct vmcl *vm = vopen();
 
-	if (fd >= 0 && !populate(fd, p)) {
-		close(fd);
-		return -1;
+	if (vm && !populate(vm, p)) {
+		vmcl_close(vm);
+		return NULL;
 	}
-	return fd;
+	return vm;
 }
 
 /*
  * Run @req on @arg and expect @exp, with the space unchanged. Returns
  * whether the errno matched.
  */
-static bool fails_cleanly(int fd, const char *what, unsigned long req,
+static bool fails_cleanly(struct vmcl *vm, const char *what, unsigned long req,
 			  const void *arg, int exp, unsigned int how)
 {
 	struct snap a, b;
 	bool ok;
 
-	if (!snap_take(fd, &a, "before"))
+	if (!snap_take(vm, &a, "before"))
 		return false;
-	ok = want(what, xio(fd, req, arg), exp);
-	if (snap_take(fd, &b, "after"))
+	ok = want(what, xio(vm, req, arg), exp);
+	if (snap_take(vm, &b, "after"))
 		snap_same(what, &a, &b, how);
 	snap_free(&a);
 	snap_free(&b);
@@ -630,7 +638,7 @@ static bool fails_cleanly(int fd, const char *what, unsigned long req,
 
 /* Everything a command's argument may point to, kept alive for the call. */
 struct ctx {
-	int fd;
+	struct vmcl *vm;
 	struct pop pop;
 	uint32_t handle;			/* made by a prep, for undo */
 	struct vmc_op ops[4];
@@ -674,14 +682,14 @@ static void undo_alloc(struct ctx *c, void *arg)
 
 	/* out_handle is only meaningful after success; 0 is never one. */
 	if (a->out_handle)
-		frame_drop(c->fd, a->out_handle);
+		frame_drop(c->vm, a->out_handle);
 }
 
 static void prep_drop(struct ctx *c, void *arg)
 {
 	struct vmc_frame_drop *a = arg;
 
-	if (frame_alloc(c->fd, VMC_FRAME_4K, &c->handle))
+	if (frame_alloc(c->vm, VMC_FRAME_4K, &c->handle))
 		diag("prep: frame alloc failed");
 	a->size = sizeof(*a);
 	a->handle = c->handle;
@@ -691,7 +699,7 @@ static void undo_drop(struct ctx *c, void *arg)
 {
 	(void)arg;
 	if (c->handle)
-		frame_drop(c->fd, c->handle);	/* ENOENT if it went */
+		frame_drop(c->vm, c->handle);	/* ENOENT if it went */
 	c->handle = 0;
 }
 
@@ -812,8 +820,8 @@ static void case_generic(const void *p)
 	size_t i;
 	int err;
 
-	c->fd = open_populated(&c->pop);
-	if (c->fd < 0)
+	c->vm = open_populated(&c->pop);
+	if (!c->vm)
 		goto out;
 	cmd->prep(c, buf);
 	switch (g->kind) {
@@ -821,11 +829,11 @@ static void case_generic(const void *p)
 	case G_SIZE_BELOW_MIN:
 		size = g->kind == G_SIZE_ZERO ? 0 : cmd->min - 1;
 		memcpy(buf, &size, sizeof(size));
-		fails_cleanly(c->fd, "size", cmd->req, buf, EINVAL, how);
+		fails_cleanly(c->vm, "size", cmd->req, buf, EINVAL, how);
 		/* A size past the structure does not make it valid. */
 		size = 4;
 		memcpy(buf, &size, sizeof(size));
-		fails_cleanly(c->fd, "size 4", cmd->req, buf, EINVAL, how);
+		fails_cleanly(c->vm, "size 4", cmd->req, buf, EINVAL, how);
 		break;
 	case G_SIZE_MIN:
 		/* Missing trailing fields read as zero; nothing past the
@@ -834,7 +842,7 @@ static void case_generic(const void *p)
 		memset(buf + cmd->min, 0xa5, BIG - cmd->min);
 		size = cmd->min;
 		memcpy(buf, &size, sizeof(size));
-		err = xio(c->fd, cmd->req, buf);
+		err = xio(c->vm, cmd->req, buf);
 		want("size = minimum", err, 0);
 		for (i = cmd->min; i < cmd->size + 64; i++)
 			if (buf[i] != 0xa5) {
@@ -847,15 +855,15 @@ static void case_generic(const void *p)
 		size = cmd->size + 64;
 		memcpy(buf, &size, sizeof(size));
 		buf[cmd->size + 63] = 1;
-		fails_cleanly(c->fd, "last tail byte set", cmd->req, buf, E2BIG, how);
+		fails_cleanly(c->vm, "last tail byte set", cmd->req, buf, E2BIG, how);
 		buf[cmd->size + 63] = 0;
 		buf[cmd->size] = 0x80;
-		fails_cleanly(c->fd, "first tail byte set", cmd->req, buf, E2BIG, how);
+		fails_cleanly(c->vm, "first tail byte set", cmd->req, buf, E2BIG, how);
 		break;
 	case G_TAIL_ZERO:
 		size = cmd->size + 64;
 		memcpy(buf, &size, sizeof(size));
-		err = xio(c->fd, cmd->req, buf);
+		err = xio(c->vm, cmd->req, buf);
 		want("size + 64, zero tail", err, 0);
 		for (i = cmd->size; i < cmd->size + 64; i++)
 			if (buf[i]) {
@@ -868,7 +876,7 @@ static void case_generic(const void *p)
 			cmd->undo(c, buf);
 		cmd->prep(c, buf);
 		memcpy(buf, &size, sizeof(size));
-		want("size 64 KiB, zero tail", xio(c->fd, cmd->req, buf), 0);
+		want("size 64 KiB, zero tail", xio(c->vm, cmd->req, buf), 0);
 		break;
 	case G_SIZE_HUGE: {
 		/* The tail runs into unmapped memory: it cannot be checked. */
@@ -878,10 +886,10 @@ static void case_generic(const void *p)
 		memcpy(e, buf, cmd->size);
 		size = UINT32_MAX;
 		memcpy(e, &size, sizeof(size));
-		if (!snap_take(c->fd, &before, "before"))
+		if (!snap_take(c->vm, &before, "before"))
 			break;
-		want_in("size 4 GiB - 1", xio(c->fd, cmd->req, e), ok, 2);
-		if (snap_take(c->fd, &after, "after"))
+		want_in("size 4 GiB - 1", xio(c->vm, cmd->req, e), ok, 2);
+		if (snap_take(c->vm, &after, "after"))
 			snap_same("size 4 GiB - 1", &before, &after, how);
 		snap_free(&before);
 		snap_free(&after);
@@ -891,25 +899,25 @@ static void case_generic(const void *p)
 		uint32_t flags = cmd->bad_flag;
 
 		memcpy(buf + 4, &flags, sizeof(flags));
-		fails_cleanly(c->fd, "lowest unknown flag", cmd->req, buf,
+		fails_cleanly(c->vm, "lowest unknown flag", cmd->req, buf,
 			      EOPNOTSUPP, how);
 		flags = 0x80000000u;
 		memcpy(buf + 4, &flags, sizeof(flags));
-		fails_cleanly(c->fd, "flag bit 31", cmd->req, buf, EOPNOTSUPP, how);
+		fails_cleanly(c->vm, "flag bit 31", cmd->req, buf, EOPNOTSUPP, how);
 		break;
 	}
 	case G_RESERVED: {
 		uint32_t one = 1;
 
 		memcpy(buf + cmd->resv, &one, sizeof(one));
-		fails_cleanly(c->fd, "__reserved = 1", cmd->req, buf, EINVAL, how);
+		fails_cleanly(c->vm, "__reserved = 1", cmd->req, buf, EINVAL, how);
 		break;
 	}
 	case G_PTR_NULL:
-		fails_cleanly(c->fd, "NULL argument", cmd->req, NULL, EFAULT, how);
+		fails_cleanly(c->vm, "NULL argument", cmd->req, NULL, EFAULT, how);
 		break;
 	case G_PTR_UNMAPPED:
-		fails_cleanly(c->fd, "PROT_NONE argument", cmd->req, g_none,
+		fails_cleanly(c->vm, "PROT_NONE argument", cmd->req, g_none,
 			      EFAULT, how);
 		break;
 	case G_PTR_STRADDLE: {
@@ -917,7 +925,7 @@ static void case_generic(const void *p)
 		unsigned char *e = (unsigned char *)g_edge + PAGE - 8;
 
 		memcpy(e, buf, 8);
-		fails_cleanly(c->fd, "argument straddling into PROT_NONE",
+		fails_cleanly(c->vm, "argument straddling into PROT_NONE",
 			      cmd->req, e, EFAULT, how);
 		break;
 	}
@@ -927,12 +935,12 @@ static void case_generic(const void *p)
 		 */
 		memcpy(g_ro, buf, cmd->size);
 		set_ro(true);
-		fails_cleanly(c->fd, "read-only argument", cmd->req, g_ro,
+		fails_cleanly(c->vm, "read-only argument", cmd->req, g_ro,
 			      EFAULT, how);
 		set_ro(false);
 		break;
 	case G_PTR_KERNEL:
-		fails_cleanly(c->fd, "kernel address as argument", cmd->req,
+		fails_cleanly(c->vm, "kernel address as argument", cmd->req,
 			      (void *)KERNEL_VA, EFAULT, how);
 		break;
 	default:
@@ -940,8 +948,8 @@ static void case_generic(const void *p)
 	}
 	if (cmd->undo)
 		cmd->undo(c, buf);
-	check_clean(c->fd, "at the end");
-	close(c->fd);
+	check_clean(c->vm, "at the end");
+	vmcl_close(c->vm);
 out:
 	free(buf);
 	free(c);
@@ -961,42 +969,42 @@ static void case_bad_numbers(const void *arg)
 	char what[96];
 	unsigned int i;
 	unsigned char zeros[4096] = { 64 };
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
-	fails_cleanly(fd, "nr 0", _IO(VMC_IOCTL_TYPE, 0), &info, ENOTTY, SNAP_TABLES);
-	fails_cleanly(fd, "nr base - 1", _IO(VMC_IOCTL_TYPE, VMC_CMD_BASE - 1),
+	fails_cleanly(vm, "nr 0", _IO(VMC_IOCTL_TYPE, 0), &info, ENOTTY, SNAP_TABLES);
+	fails_cleanly(vm, "nr base - 1", _IO(VMC_IOCTL_TYPE, VMC_CMD_BASE - 1),
 		      &info, ENOTTY, SNAP_TABLES);
-	fails_cleanly(fd, "nr VMC_CMD_LAST", _IO(VMC_IOCTL_TYPE, VMC_CMD_LAST),
+	fails_cleanly(vm, "nr VMC_CMD_LAST", _IO(VMC_IOCTL_TYPE, VMC_CMD_LAST),
 		      &info, ENOTTY, SNAP_TABLES);
-	fails_cleanly(fd, "nr 0xff", _IO(VMC_IOCTL_TYPE, 0xff), &info, ENOTTY,
+	fails_cleanly(vm, "nr 0xff", _IO(VMC_IOCTL_TYPE, 0xff), &info, ENOTTY,
 		      SNAP_TABLES);
-	fails_cleanly(fd, "type 0xc4", _IO(0xc4, VMC_CMD_INFO), &info, ENOTTY,
+	fails_cleanly(vm, "type 0xc4", _IO(0xc4, VMC_CMD_INFO), &info, ENOTTY,
 		      SNAP_TABLES);
-	fails_cleanly(fd, "type 'T'", _IO('T', VMC_CMD_INFO), &info, ENOTTY,
+	fails_cleanly(vm, "type 'T'", _IO('T', VMC_CMD_INFO), &info, ENOTTY,
 		      SNAP_TABLES);
-	fails_cleanly(fd, "TCGETS", 0x5401, zeros, ENOTTY, SNAP_TABLES);
-	fails_cleanly(fd, "FIONREAD", 0x541b, zeros, ENOTTY, SNAP_TABLES);
+	fails_cleanly(vm, "TCGETS", 0x5401, zeros, ENOTTY, SNAP_TABLES);
+	fails_cleanly(vm, "FIONREAD", 0x541b, zeros, ENOTTY, SNAP_TABLES);
 	for (i = 0; i < ARRAY_SIZE(nrs); i++) {
 		unsigned int nr = nrs[i];
 
 		snprintf(what, sizeof(what), "_IOR(nr %#x)", nr);
-		fails_cleanly(fd, what, _IOR(VMC_IOCTL_TYPE, nr, struct vmc_info),
+		fails_cleanly(vm, what, _IOR(VMC_IOCTL_TYPE, nr, struct vmc_info),
 			      &info, ENOTTY, SNAP_TABLES);
 		snprintf(what, sizeof(what), "_IOW(nr %#x)", nr);
-		fails_cleanly(fd, what, _IOW(VMC_IOCTL_TYPE, nr, struct vmc_info),
+		fails_cleanly(vm, what, _IOW(VMC_IOCTL_TYPE, nr, struct vmc_info),
 			      &info, ENOTTY, SNAP_TABLES);
 		snprintf(what, sizeof(what), "_IOWR(nr %#x)", nr);
-		fails_cleanly(fd, what, _IOWR(VMC_IOCTL_TYPE, nr, struct vmc_info),
+		fails_cleanly(vm, what, _IOWR(VMC_IOCTL_TYPE, nr, struct vmc_info),
 			      &info, ENOTTY, SNAP_TABLES);
 		snprintf(what, sizeof(what), "_IOC(NONE, size 8, nr %#x)", nr);
-		fails_cleanly(fd, what, _IOC(_IOC_NONE, VMC_IOCTL_TYPE, nr, 8),
+		fails_cleanly(vm, what, _IOC(_IOC_NONE, VMC_IOCTL_TYPE, nr, 8),
 			      &info, ENOTTY, SNAP_TABLES);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 /* ---- frames --------------------------------------------------------------- */
@@ -1008,19 +1016,19 @@ static void case_frame_bad_order(const void *arg)
 	struct pop pop;
 	char what[64];
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	for (i = 0; i < ARRAY_SIZE(orders); i++) {
 		struct vmc_frame_alloc a = { .size = sizeof(a), .order = orders[i] };
 
 		snprintf(what, sizeof(what), "order %u", orders[i]);
-		fails_cleanly(fd, what, VMC_IOC_FRAME_ALLOC, &a, EOPNOTSUPP,
+		fails_cleanly(vm, what, VMC_IOC_FRAME_ALLOC, &a, EOPNOTSUPP,
 			      SNAP_TABLES);
 	}
-	close(fd);
+	vmcl_close(vm);
 }
 
 static void case_frame_alloc_ok(const void *arg)
@@ -1028,15 +1036,15 @@ static void case_frame_alloc_ok(const void *arg)
 	struct vmc_frame_alloc a = { .size = sizeof(a), .order = VMC_FRAME_4K };
 	struct vmc_frame_alloc b = { .size = sizeof(b), .order = VMC_FRAME_2M };
 	struct vmc_stats st0, st1;
-	int fd = vopen();
+	struct vmcl *vm = vopen();
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
-	stats(fd, false, &st0);
-	want("alloc 4k", xio(fd, VMC_IOC_FRAME_ALLOC, &a), 0);
-	want("alloc 2m", xio(fd, VMC_IOC_FRAME_ALLOC, &b), 0);
-	stats(fd, false, &st1);
+	stats(vm, false, &st0);
+	want("alloc 4k", xio(vm, VMC_IOC_FRAME_ALLOC, &a), 0);
+	want("alloc 2m", xio(vm, VMC_IOC_FRAME_ALLOC, &b), 0);
+	stats(vm, false, &st1);
 	want_u64("first handle of a fresh fd", a.out_handle, 1);
 	want_u64("second handle", b.out_handle, 2);
 	want_u64("frames after two allocations", st1.out_frames, st0.out_frames + 2);
@@ -1047,12 +1055,12 @@ static void case_frame_alloc_ok(const void *arg)
 	if (!b.out_paddr || b.out_paddr & (SZ_2M - 1))
 		diag("2m frame paddr %#llx: not 2 MiB aligned",
 		     (unsigned long long)b.out_paddr);
-	want("drop 4k", frame_drop(fd, a.out_handle), 0);
-	want("drop 2m", frame_drop(fd, b.out_handle), 0);
-	stats(fd, false, &st1);
+	want("drop 4k", frame_drop(vm, a.out_handle), 0);
+	want("drop 2m", frame_drop(vm, b.out_handle), 0);
+	stats(vm, false, &st1);
 	want_u64("frames after the drops", st1.out_frames, st0.out_frames);
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_frame_drop_bad(const void *arg)
@@ -1064,42 +1072,42 @@ static void case_frame_drop_bad(const void *arg)
 	char what[64];
 	uint32_t h;
 	size_t i;
-	int fd = open_populated(&pop), fd2;
+	struct vmcl *vm = open_populated(&pop), *vm2;
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	for (i = 0; i < ARRAY_SIZE(handles); i++) {
 		d.handle = handles[i];
 		snprintf(what, sizeof(what), "drop handle %u", handles[i]);
-		fails_cleanly(fd, what, VMC_IOC_FRAME_DROP, &d, ENOENT, SNAP_TABLES);
+		fails_cleanly(vm, what, VMC_IOC_FRAME_DROP, &d, ENOENT, SNAP_TABLES);
 	}
 	/* The handle populate dropped (still mapped) is gone for good. */
 	d.handle = pop.hx;
-	fails_cleanly(fd, "drop a dropped handle", VMC_IOC_FRAME_DROP, &d,
+	fails_cleanly(vm, "drop a dropped handle", VMC_IOC_FRAME_DROP, &d,
 		      ENOENT, SNAP_TABLES);
 	/* Twice. */
-	if (!want("alloc", frame_alloc(fd, VMC_FRAME_4K, &h), 0))
+	if (!want("alloc", frame_alloc(vm, VMC_FRAME_4K, &h), 0))
 		goto out;
-	want("first drop", frame_drop(fd, h), 0);
+	want("first drop", frame_drop(vm, h), 0);
 	d.handle = h;
-	fails_cleanly(fd, "second drop", VMC_IOC_FRAME_DROP, &d, ENOENT, SNAP_TABLES);
+	fails_cleanly(vm, "second drop", VMC_IOC_FRAME_DROP, &d, ENOENT, SNAP_TABLES);
 	/* Handles are per file descriptor. */
-	fd2 = vopen();
-	if (fd2 >= 0) {
+	vm2 = vopen();
+	if (vm2) {
 		d.handle = pop.h2;
-		fails_cleanly(fd2, "drop another fd's handle", VMC_IOC_FRAME_DROP,
+		fails_cleanly(vm2, "drop another fd's handle", VMC_IOC_FRAME_DROP,
 			      &d, ENOENT, SNAP_TABLES);
 		want("map another fd's handle",
-		     map_at(fd2, 0, pop.h4, 0, RW, 1), ENOENT);
+		     map_at(vm2, 0, pop.h4, 0, RW, 1), ENOENT);
 		want("the other fd's handle still works",
-		     map_at(fd, 0x3000, pop.h4, 0, RW, 1), 0);
-		check_clean(fd2, "second fd");
-		close(fd2);
+		     map_at(vm, 0x3000, pop.h4, 0, RW, 1), 0);
+		check_clean(vm2, "second fd");
+		vmcl_close(vm2);
 	}
 out:
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 /* Without CAP_SYS_ADMIN, no physical address comes out (child process). */
@@ -1129,7 +1137,8 @@ static void case_paddr_hidden(const void *arg)
 			.max_entries = 4, .entry_size = sizeof(m[0]),
 		};
 		uint32_t done;
-		int fd, bad = 0;
+		struct vmcl *vm;
+		int bad = 0;
 
 		if (syscall(SYS_capget, &hdr, data))
 			_exit(10);
@@ -1137,25 +1146,24 @@ static void case_paddr_hidden(const void *arg)
 			~CAP_TO_MASK(CAP_SYS_ADMIN);
 		if (syscall(SYS_capset, &hdr, data))
 			_exit(11);
-		fd = open(g_dev, O_RDWR);
-		if (fd < 0)
+		if (vmcl_open(g_dev, &vm))
 			_exit(12);
-		if (xio(fd, VMC_IOC_FRAME_ALLOC, &a))
+		if (xio(vm, VMC_IOC_FRAME_ALLOC, &a))
 			_exit(13);
 		bad |= a.out_paddr ? 1 : 0;
 		ops[0].handle = a.out_handle;
 		ops[1] = op_jump(0);
-		if (batch(fd, 0, SZ_2M, 0, ops, 2, res, &done) || done != 2)
+		if (batch(vm, 0, SZ_2M, 0, ops, 2, res, &done) || done != 2)
 			_exit(14);
 		{
 			struct vmc_op q = op_query();
 
-			if (batch(fd, 0, SZ_2M, 0, &q, 1, res, &done) || res[0].error)
+			if (batch(vm, 0, SZ_2M, 0, &q, 1, res, &done) || res[0].error)
 				_exit(15);
 			bad |= res[0].paddr ? 2 : 0;
 			bad |= res[0].handle != a.out_handle ? 8 : 0;
 		}
-		if (xio(fd, VMC_IOC_DUMP, &d) || d.out_nr != 1)
+		if (xio(vm, VMC_IOC_DUMP, &d) || d.out_nr != 1)
 			_exit(16);
 		bad |= m[0].paddr ? 4 : 0;
 		_exit(bad ? 20 + bad : 0);
@@ -1243,26 +1251,26 @@ static void case_batch_counts(const void *arg)
 	};
 	struct pop pop;
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		goto out;
 	for (i = 0; i < n; i++)
 		ops[i] = op_unmap(PAGE);
 	b.nr_ops = n;
 	fill_results(res, n);
-	fails_cleanly(fd, "nr_ops = VMC_MAX_BATCH_OPS + 1", VMC_IOC_BATCH, &b,
+	fails_cleanly(vm, "nr_ops = VMC_MAX_BATCH_OPS + 1", VMC_IOC_BATCH, &b,
 		      E2BIG, SNAP_TABLES);
 	results_untouched(res, n);
 	b.nr_ops = UINT32_MAX;
-	fails_cleanly(fd, "nr_ops = 2^32 - 1", VMC_IOC_BATCH, &b, E2BIG, SNAP_TABLES);
+	fails_cleanly(vm, "nr_ops = 2^32 - 1", VMC_IOC_BATCH, &b, E2BIG, SNAP_TABLES);
 	/* The maximum runs. */
 	for (i = 0; i < n; i++)
 		ops[i] = op_va();
 	b.nr_ops = VMC_MAX_BATCH_OPS;
 	b.out_nr_done = 0;
-	if (want("nr_ops = VMC_MAX_BATCH_OPS", xio(fd, VMC_IOC_BATCH, &b), 0))
+	if (want("nr_ops = VMC_MAX_BATCH_OPS", xio(vm, VMC_IOC_BATCH, &b), 0))
 		want_u64("out_nr_done", b.out_nr_done, VMC_MAX_BATCH_OPS);
 	for (i = 0; i < VMC_MAX_BATCH_OPS; i++)
 		if (res[i].error || res[i].flags != VMC_RES_DONE || res[i].va) {
@@ -1274,10 +1282,10 @@ static void case_batch_counts(const void *arg)
 	b.nr_ops = 0;
 	b.ops = b.results = 0;
 	b.out_nr_done = 77;
-	if (want("nr_ops = 0 with NULL arrays", xio(fd, VMC_IOC_BATCH, &b), 0))
+	if (want("nr_ops = 0 with NULL arrays", xio(vm, VMC_IOC_BATCH, &b), 0))
 		want_u64("out_nr_done", b.out_nr_done, 0);
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 out:
 	free(ops);
 	free(res);
@@ -1303,21 +1311,21 @@ static void case_batch_entry_sizes(const void *arg)
 		{ sizeof(struct vmc_op), UINT32_MAX, E2BIG, "result_size 2^32 - 1" },
 	};
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	mutating_ops(ops, &pop);
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		b.op_size = t[i].op;
 		b.result_size = t[i].res;
 		fill_results(res, 4);
-		fails_cleanly(fd, t[i].what, VMC_IOC_BATCH, &b, t[i].err, SNAP_TABLES);
+		fails_cleanly(vm, t[i].what, VMC_IOC_BATCH, &b, t[i].err, SNAP_TABLES);
 		results_untouched(res, 4);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 /* Op and result entries longer than the kernel's: tails must be zero. */
@@ -1334,10 +1342,10 @@ static void case_batch_entry_tails(const void *arg)
 	struct vmc_op_result r;
 	struct pop pop;
 	size_t i, j;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		goto out;
 	/* unmap everything, map one page, query it: all must run or none. */
 	o[0] = op_unmap(8 * SZ_2M);
@@ -1353,7 +1361,7 @@ static void case_batch_entry_tails(const void *arg)
 		ops[j * OPSZ + sizeof(struct vmc_op) + 7] = 1;
 		memset(res, 0xa5, 5 * RESSZ);
 		snprintf(what, sizeof(what), "non-zero tail in op %zu", j);
-		fails_cleanly(fd, what, VMC_IOC_BATCH, &b, E2BIG, SNAP_TABLES);
+		fails_cleanly(vm, what, VMC_IOC_BATCH, &b, E2BIG, SNAP_TABLES);
 		for (i = 0; i < 5 * RESSZ; i++)
 			if (res[i] != 0xa5) {
 				diag("%s: results written", what);
@@ -1363,7 +1371,7 @@ static void case_batch_entry_tails(const void *arg)
 	}
 	/* Zero tails: accepted; result tails are cleared. */
 	memset(res, 0xa5, 5 * RESSZ);
-	if (want("zero tails", xio(fd, VMC_IOC_BATCH, &b), 0)) {
+	if (want("zero tails", xio(vm, VMC_IOC_BATCH, &b), 0)) {
 		want_u64("out_nr_done", b.out_nr_done, 5);
 		for (j = 0; j < 5; j++) {
 			memcpy(&r, res + j * RESSZ, sizeof(r));
@@ -1388,9 +1396,9 @@ static void case_batch_entry_tails(const void *arg)
 	memcpy(ops, &o[0], sizeof(o[0]));
 	b.nr_ops = 1;
 	b.op_size = b.result_size = 4096;
-	want("op_size = result_size = 4096", xio(fd, VMC_IOC_BATCH, &b), 0);
-	check_clean(fd, "at the end");
-	close(fd);
+	want("op_size = result_size = 4096", xio(vm, VMC_IOC_BATCH, &b), 0);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 out:
 	free(ops);
 	free(res);
@@ -1408,40 +1416,40 @@ static void case_batch_bad_pointers(const void *arg)
 	/* ops whose second entry lies in a PROT_NONE page */
 	struct vmc_op *edge = (struct vmc_op *)(g_edge + PAGE) - 1;
 	struct vmc_op_result *redge = (struct vmc_op_result *)(g_edge + PAGE) - 1;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	mutating_ops(ops, &pop);
 	b.results = (uintptr_t)res;
 	b.ops = 0;
-	fails_cleanly(fd, "ops NULL", VMC_IOC_BATCH, &b, EFAULT, SNAP_TABLES);
+	fails_cleanly(vm, "ops NULL", VMC_IOC_BATCH, &b, EFAULT, SNAP_TABLES);
 	b.ops = (uintptr_t)g_none;
-	fails_cleanly(fd, "ops PROT_NONE", VMC_IOC_BATCH, &b, EFAULT, SNAP_TABLES);
+	fails_cleanly(vm, "ops PROT_NONE", VMC_IOC_BATCH, &b, EFAULT, SNAP_TABLES);
 	b.ops = KERNEL_VA;
-	fails_cleanly(fd, "ops in the kernel", VMC_IOC_BATCH, &b, EFAULT, SNAP_TABLES);
+	fails_cleanly(vm, "ops in the kernel", VMC_IOC_BATCH, &b, EFAULT, SNAP_TABLES);
 	memcpy(edge, ops, sizeof(*edge));
 	b.ops = (uintptr_t)edge;
-	fails_cleanly(fd, "ops running into PROT_NONE", VMC_IOC_BATCH, &b, EFAULT,
+	fails_cleanly(vm, "ops running into PROT_NONE", VMC_IOC_BATCH, &b, EFAULT,
 		      SNAP_TABLES);
 	/* Results that cannot be written: the ops must not run either. */
 	b.ops = (uintptr_t)ops;
 	b.results = 0;
-	fails_cleanly(fd, "results NULL", VMC_IOC_BATCH, &b, EFAULT, 0);
+	fails_cleanly(vm, "results NULL", VMC_IOC_BATCH, &b, EFAULT, 0);
 	b.results = (uintptr_t)g_none;
-	fails_cleanly(fd, "results PROT_NONE", VMC_IOC_BATCH, &b, EFAULT, 0);
+	fails_cleanly(vm, "results PROT_NONE", VMC_IOC_BATCH, &b, EFAULT, 0);
 	b.results = (uintptr_t)redge;
-	fails_cleanly(fd, "results running into PROT_NONE", VMC_IOC_BATCH, &b,
+	fails_cleanly(vm, "results running into PROT_NONE", VMC_IOC_BATCH, &b,
 		      EFAULT, 0);
 	set_ro(true);
 	b.results = (uintptr_t)g_ro;
-	fails_cleanly(fd, "results read-only", VMC_IOC_BATCH, &b, EFAULT, 0);
+	fails_cleanly(vm, "results read-only", VMC_IOC_BATCH, &b, EFAULT, 0);
 	set_ro(false);
 	b.results = KERNEL_VA;
-	fails_cleanly(fd, "results in the kernel", VMC_IOC_BATCH, &b, EFAULT, 0);
-	check_clean(fd, "at the end");
-	close(fd);
+	fails_cleanly(vm, "results in the kernel", VMC_IOC_BATCH, &b, EFAULT, 0);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_batch_range(const void *arg)
@@ -1468,10 +1476,10 @@ static void case_batch_range(const void *arg)
 	struct vmc_op_result res[4];
 	struct pop pop;
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	mutating_ops(ops, &pop);
 	ops[0] = op_query();	/* must be valid anywhere */
@@ -1486,7 +1494,7 @@ static void case_batch_range(const void *arg)
 		if (!t[i].err)
 			continue;
 		fill_results(res, 4);
-		fails_cleanly(fd, t[i].what, VMC_IOC_BATCH, &b, t[i].err, SNAP_TABLES);
+		fails_cleanly(vm, t[i].what, VMC_IOC_BATCH, &b, t[i].err, SNAP_TABLES);
 		results_not_run(res, 4);
 	}
 	{
@@ -1499,14 +1507,14 @@ static void case_batch_range(const void *arg)
 			.result_size = sizeof(res[0]),
 		};
 
-		want_in("start 1, end 2^64 - 1", xio(fd, VMC_IOC_BATCH, &b), ok, 2);
+		want_in("start 1, end 2^64 - 1", xio(vm, VMC_IOC_BATCH, &b), ok, 2);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 /* Run one op after a jump to @at in [0, 8m); it must fail with @exp. */
-static void op_fails(int fd, const char *what, uint64_t at, struct vmc_op op,
+static void op_fails(struct vmcl *vm, const char *what, uint64_t at, struct vmc_op op,
 		     int exp)
 {
 	struct vmc_op ops[2] = { op_jump(at), op };
@@ -1515,10 +1523,10 @@ static void op_fails(int fd, const char *what, uint64_t at, struct vmc_op op,
 	uint32_t done;
 	int err;
 
-	if (!snap_take(fd, &a, "before"))
+	if (!snap_take(vm, &a, "before"))
 		return;
 	memset(res, 0, sizeof(res));
-	err = batch(fd, 0, 8 * SZ_2M, 0, ops, 2, res, &done);
+	err = batch(vm, 0, 8 * SZ_2M, 0, ops, 2, res, &done);
 	if (want(what, err, 0) && want_u64(what, done, 2)) {
 		want(what, -res[1].error, exp);
 		if (!(res[1].flags & VMC_RES_DONE))
@@ -1526,7 +1534,7 @@ static void op_fails(int fd, const char *what, uint64_t at, struct vmc_op op,
 		/* The cursor did not move: va after a failing op. */
 		want_u64("va after the failing op", res[1].va, at);
 	}
-	if (snap_take(fd, &b, "after"))
+	if (snap_take(vm, &b, "after"))
 		snap_same(what, &a, &b, 0);
 	snap_free(&a);
 	snap_free(&b);
@@ -1554,10 +1562,10 @@ static void case_op_unused_fields(const void *arg)
 	struct pop pop;
 	char what[96];
 	size_t i, f;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		for (f = 0; f < F_NR; f++) {
@@ -1596,21 +1604,21 @@ static void case_op_unused_fields(const void *arg)
 			}
 			snprintf(what, sizeof(what), "%s with %s set", ops[i].name,
 				 fname[f]);
-			op_fails(fd, what, 0, o, EINVAL);
+			op_fails(vm, what, 0, o, EINVAL);
 		}
 	}
 	/* add/clear ignore cache bits, cache ignores flag bits: unused too */
-	op_fails(fd, "protect_next +r with a cache mode", 0,
+	op_fails(vm, "protect_next +r with a cache mode", 0,
 		 op_protect(PAGE, VMC_CHANGE_ADD, VMC_PROP_MAKE(VMC_PROP_R, VMC_CACHE_UC)),
 		 EINVAL);
-	op_fails(fd, "protect_next -w with a cache mode", 0,
+	op_fails(vm, "protect_next -w with a cache mode", 0,
 		 op_protect(PAGE, VMC_CHANGE_CLEAR, VMC_PROP_MAKE(VMC_PROP_W, VMC_CACHE_WC)),
 		 EINVAL);
-	op_fails(fd, "protect_next :uc with a flag", 0,
+	op_fails(vm, "protect_next :uc with a flag", 0,
 		 op_protect(PAGE, VMC_CHANGE_CACHE, VMC_PROP_MAKE(VMC_PROP_R, VMC_CACHE_UC)),
 		 EINVAL);
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_op_unknown(const void *arg)
@@ -1626,36 +1634,36 @@ static void case_op_unknown(const void *arg)
 	struct pop pop;
 	char what[96];
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	for (i = 0; i < ARRAY_SIZE(codes); i++) {
 		struct vmc_op o = { .code = codes[i] };
 
 		snprintf(what, sizeof(what), "op code %u", codes[i]);
-		op_fails(fd, what, 0, o, EOPNOTSUPP);
+		op_fails(vm, what, 0, o, EOPNOTSUPP);
 	}
 	for (i = 0; i < 32; i++) {
 		struct vmc_op o = op_query();
 
 		o.flags = 1u << i;
 		snprintf(what, sizeof(what), "query with op flag bit %zu", i);
-		op_fails(fd, what, 0, o, EOPNOTSUPP);
+		op_fails(vm, what, 0, o, EOPNOTSUPP);
 	}
 	for (i = 0; i < ARRAY_SIZE(changes); i++) {
 		snprintf(what, sizeof(what), "protect_next change %u", changes[i]);
-		op_fails(fd, what, 0, op_protect(PAGE, changes[i], VMC_PROP_R),
+		op_fails(vm, what, 0, op_protect(PAGE, changes[i], VMC_PROP_R),
 			 EOPNOTSUPP);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad_props); i++) {
 		snprintf(what, sizeof(what), "map with prop bit %#x", bad_props[i]);
-		op_fails(fd, what, 0x400000,
+		op_fails(vm, what, 0x400000,
 			 op_map(pop.h4, 0, RW | bad_props[i], 1), EOPNOTSUPP);
 		snprintf(what, sizeof(what), "protect_next = prop bit %#x",
 			 bad_props[i]);
-		op_fails(fd, what, 0,
+		op_fails(vm, what, 0,
 			 op_protect(PAGE, VMC_CHANGE_SET, RW | bad_props[i]),
 			 EOPNOTSUPP);
 	}
@@ -1663,83 +1671,83 @@ static void case_op_unknown(const void *arg)
 		static const uint32_t levels[] = { 0, 4, UINT32_MAX };
 
 		snprintf(what, sizeof(what), "map level %u", levels[i]);
-		op_fails(fd, what, 0x400000, op_map(pop.h4, 0, RW, levels[i]),
+		op_fails(vm, what, 0x400000, op_map(pop.h4, 0, RW, levels[i]),
 			 EOPNOTSUPP);
 	}
 	for (i = VMC_NR_CACHE_MODES; i < 16; i++) {
 		snprintf(what, sizeof(what), "map cache mode %zu", i);
-		op_fails(fd, what, 0x400000,
+		op_fails(vm, what, 0x400000,
 			 op_map(pop.h4, 0, VMC_PROP_MAKE(RW, (uint32_t)i), 1),
 			 EOPNOTSUPP);
 		snprintf(what, sizeof(what), "protect_next cache mode %zu", i);
-		op_fails(fd, what, 0,
+		op_fails(vm, what, 0,
 			 op_protect(PAGE, VMC_CHANGE_CACHE, VMC_PROP_MAKE(0, (uint32_t)i)),
 			 EOPNOTSUPP);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_op_bad_handle(const void *arg)
 {
 	struct pop pop;
 	uint32_t h;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
-	op_fails(fd, "map handle 0", 0x400000, op_map(0, 0, RW, 1), ENOENT);
-	op_fails(fd, "map handle 4242", 0x400000, op_map(4242, 0, RW, 1), ENOENT);
-	op_fails(fd, "map handle 2^32 - 1", 0x400000, op_map(UINT32_MAX, 0, RW, 1),
+	op_fails(vm, "map handle 0", 0x400000, op_map(0, 0, RW, 1), ENOENT);
+	op_fails(vm, "map handle 4242", 0x400000, op_map(4242, 0, RW, 1), ENOENT);
+	op_fails(vm, "map handle 2^32 - 1", 0x400000, op_map(UINT32_MAX, 0, RW, 1),
 		 ENOENT);
-	op_fails(fd, "map a dropped handle", 0x400000, op_map(pop.hx, 0, RW, 1),
+	op_fails(vm, "map a dropped handle", 0x400000, op_map(pop.hx, 0, RW, 1),
 		 ENOENT);
-	if (want("alloc", frame_alloc(fd, VMC_FRAME_2M, &h), 0) &&
-	    want("drop", frame_drop(fd, h), 0))
-		op_fails(fd, "map a 2m handle just dropped", 0x400000,
+	if (want("alloc", frame_alloc(vm, VMC_FRAME_2M, &h), 0) &&
+	    want("drop", frame_drop(vm, h), 0))
+		op_fails(vm, "map a 2m handle just dropped", 0x400000,
 			 op_map(h, 0, RW, 2), ENOENT);
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_op_ranges(const void *arg)
 {
 	const uint64_t huge = UINT64_MAX - PAGE + 1;	/* 2^64 - 4096 */
 	struct pop pop;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
-	op_fails(fd, "find_next 2^64 - 4k", PAGE, op_find(huge), ERANGE);
-	op_fails(fd, "unmap 2^64 - 4k", PAGE, op_unmap(huge), ERANGE);
-	op_fails(fd, "protect_next 2^64 - 4k", PAGE,
+	op_fails(vm, "find_next 2^64 - 4k", PAGE, op_find(huge), ERANGE);
+	op_fails(vm, "unmap 2^64 - 4k", PAGE, op_unmap(huge), ERANGE);
+	op_fails(vm, "protect_next 2^64 - 4k", PAGE,
 		 op_protect(huge, VMC_CHANGE_CLEAR, VMC_PROP_W), ERANGE);
-	op_fails(fd, "find_next 2^64 - 1", PAGE, op_find(UINT64_MAX), EINVAL);
-	op_fails(fd, "unmap 0x800", 0, op_unmap(0x800), EINVAL);
-	op_fails(fd, "unmap 16m + 4k", 0, op_unmap(8 * SZ_2M + PAGE), ERANGE);
-	op_fails(fd, "unmap past the end", 8 * SZ_2M - PAGE, op_unmap(2 * PAGE), ERANGE);
-	op_fails(fd, "find_next past the end", 8 * SZ_2M - PAGE, op_find(2 * PAGE), ERANGE);
-	op_fails(fd, "protect_next past the end", 8 * SZ_2M - SZ_2M,
+	op_fails(vm, "find_next 2^64 - 1", PAGE, op_find(UINT64_MAX), EINVAL);
+	op_fails(vm, "unmap 0x800", 0, op_unmap(0x800), EINVAL);
+	op_fails(vm, "unmap 16m + 4k", 0, op_unmap(8 * SZ_2M + PAGE), ERANGE);
+	op_fails(vm, "unmap past the end", 8 * SZ_2M - PAGE, op_unmap(2 * PAGE), ERANGE);
+	op_fails(vm, "find_next past the end", 8 * SZ_2M - PAGE, op_find(2 * PAGE), ERANGE);
+	op_fails(vm, "protect_next past the end", 8 * SZ_2M - SZ_2M,
 		 op_protect(SZ_2M + PAGE, VMC_CHANGE_CLEAR, VMC_PROP_W), ERANGE);
-	op_fails(fd, "jump 2^64 - 4k", 0, op_jump(huge), ERANGE);
-	op_fails(fd, "jump to the end", 0, op_jump(8 * SZ_2M), ERANGE);
-	op_fails(fd, "jump va_end", 0, op_jump(g_info.out_va_end), ERANGE);
-	op_fails(fd, "jump misaligned", 0, op_jump(0x1234), EINVAL);
+	op_fails(vm, "jump 2^64 - 4k", 0, op_jump(huge), ERANGE);
+	op_fails(vm, "jump to the end", 0, op_jump(8 * SZ_2M), ERANGE);
+	op_fails(vm, "jump va_end", 0, op_jump(g_info.out_va_end), ERANGE);
+	op_fails(vm, "jump misaligned", 0, op_jump(0x1234), EINVAL);
 	/* map: alignment of the offset and the va, fit in frame and range */
-	op_fails(fd, "map offset misaligned", 0x400000,
+	op_fails(vm, "map offset misaligned", 0x400000,
 		 op_map(pop.h2, 0x800, RW, 1), EINVAL);
-	op_fails(fd, "map 2m offset 4k", 0x400000,
+	op_fails(vm, "map 2m offset 4k", 0x400000,
 		 op_map(pop.h2, PAGE, RW, 2), EINVAL);
-	op_fails(fd, "map offset = frame size", 0x400000,
+	op_fails(vm, "map offset = frame size", 0x400000,
 		 op_map(pop.h2, SZ_2M, RW, 1), ERANGE);
-	op_fails(fd, "map offset 2^64 - 4k", 0x400000,
+	op_fails(vm, "map offset 2^64 - 4k", 0x400000,
 		 op_map(pop.h2, huge, RW, 1), ERANGE);
-	op_fails(fd, "map 2m of a 4k frame", 0x400000,
+	op_fails(vm, "map 2m of a 4k frame", 0x400000,
 		 op_map(pop.h4, 0, RW, 2), ERANGE);
-	op_fails(fd, "map 1g of a 2m frame", 0, op_map(pop.h2, 0, RW, 3), ERANGE);
-	op_fails(fd, "map 2m at a 4k-aligned va", 0x401000,
+	op_fails(vm, "map 1g of a 2m frame", 0, op_map(pop.h2, 0, RW, 3), ERANGE);
+	op_fails(vm, "map 2m at a 4k-aligned va", 0x401000,
 		 op_map(pop.h2, 0, RW, 2), EINVAL);
 	{
 		/* a 2m leaf past the end of the cursor's range */
@@ -1748,18 +1756,18 @@ static void case_op_ranges(const void *arg)
 		struct snap a, b;
 		uint32_t done;
 
-		if (snap_take(fd, &a, "before")) {
-			if (want("batch [16m, 17m)", batch(fd, 8 * SZ_2M, 8 * SZ_2M + SZ_2M / 2,
+		if (snap_take(vm, &a, "before")) {
+			if (want("batch [16m, 17m)", batch(vm, 8 * SZ_2M, 8 * SZ_2M + SZ_2M / 2,
 							   0, ops, 1, res, &done), 0))
 				want("map 2m in a 1m range", -res[0].error, ERANGE);
-			if (snap_take(fd, &b, "after"))
+			if (snap_take(vm, &b, "after"))
 				snap_same("map 2m in a 1m range", &a, &b, 0);
 			snap_free(&a);
 			snap_free(&b);
 		}
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_batch_stop(const void *arg)
@@ -1769,43 +1777,43 @@ static void case_batch_stop(const void *arg)
 	struct vmc_op_result res[4];
 	struct snap a, b;
 	uint32_t done;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	ops[0] = op_query();
 	ops[1] = op_unmap(UINT64_MAX - PAGE + 1);	/* ERANGE */
 	ops[2] = op_jump(0x400000);
 	ops[3] = op_map(pop.h4, 0, RW, 1);
-	if (!snap_take(fd, &a, "before"))
+	if (!snap_take(vm, &a, "before"))
 		goto out;
 	fill_results(res, 4);
 	if (want("batch with STOP_ON_ERROR",
-		 batch(fd, 0, 8 * SZ_2M, VMC_BATCH_STOP_ON_ERROR, ops, 4, res, &done), 0)) {
+		 batch(vm, 0, 8 * SZ_2M, VMC_BATCH_STOP_ON_ERROR, ops, 4, res, &done), 0)) {
 		want_u64("out_nr_done", done, 2);
 		want("op 0", -res[0].error, 0);
 		want("op 1", -res[1].error, ERANGE);
 		results_not_run(res + 2, 2);
 	}
-	if (snap_take(fd, &b, "after"))
+	if (snap_take(vm, &b, "after"))
 		snap_same("ops after the failing one did not run", &a, &b, 0);
 	snap_free(&b);
 	/* Without the flag, the rest runs and the map happens. */
 	if (want("batch without STOP_ON_ERROR",
-		 batch(fd, 0, 8 * SZ_2M, 0, ops, 4, res, &done), 0)) {
+		 batch(vm, 0, 8 * SZ_2M, 0, ops, 4, res, &done), 0)) {
 		want_u64("out_nr_done", done, 4);
 		want("op 1", -res[1].error, ERANGE);
 		want("op 3 (map)", -res[3].error, 0);
-		if (snap_take(fd, &b, "after the map"))
+		if (snap_take(vm, &b, "after the map"))
 			want_u64("mappings after the map", b.chk.out_mappings,
 				 a.chk.out_mappings + 1);
 		snap_free(&b);
 	}
 	snap_free(&a);
-	check_clean(fd, "at the end");
+	check_clean(vm, "at the end");
 out:
-	close(fd);
+	vmcl_close(vm);
 }
 
 /* ---- probe -------------------------------------------------------------- */
@@ -1830,10 +1838,10 @@ static void case_probe_args(const void *arg)
 	};
 	struct pop pop;
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		struct vmc_probe p = {
@@ -1841,10 +1849,10 @@ static void case_probe_args(const void *arg)
 			.len = t[i].len, .buf = (uintptr_t)buf,
 		};
 
-		fails_cleanly(fd, t[i].what, VMC_IOC_PROBE, &p, t[i].err, SNAP_TABLES);
+		fails_cleanly(vm, t[i].what, VMC_IOC_PROBE, &p, t[i].err, SNAP_TABLES);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 out:
 	free(buf);
 }
@@ -1853,7 +1861,7 @@ static void case_probe_bad_buf(const void *arg)
 {
 	struct pop pop;
 	char got[8];
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 	const struct { void *buf; uint32_t flags; const char *what; } t[] = {
 		{ NULL, 0, "read into NULL" },
 		{ NULL, VMC_PROBE_WRITE, "write from NULL" },
@@ -1868,7 +1876,7 @@ static void case_probe_bad_buf(const void *arg)
 	size_t i;
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	memset(g_edge + PAGE - 2, 'z', 2);
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
@@ -1878,16 +1886,16 @@ static void case_probe_bad_buf(const void *arg)
 		};
 
 		set_ro(t[i].buf == g_ro);
-		fails_cleanly(fd, t[i].what, VMC_IOC_PROBE, &p, EFAULT,
+		fails_cleanly(vm, t[i].what, VMC_IOC_PROBE, &p, EFAULT,
 			      SNAP_TABLES | SNAP_NO_AD);
 		set_ro(false);
 		/* A write from a bad buffer wrote nothing. */
-		if (want("read back", probe(fd, 0, got, 5, false, NULL), 0) &&
+		if (want("read back", probe(vm, 0, got, 5, false, NULL), 0) &&
 		    memcmp(got, "abuse", 5))
 			diag("%s: the space now holds %.5s", t[i].what, got);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 static void case_probe_faults(const void *arg)
@@ -1906,10 +1914,10 @@ static void case_probe_faults(const void *arg)
 	char buf[16];
 	struct pop pop;
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		struct vmc_probe p = {
@@ -1918,12 +1926,12 @@ static void case_probe_faults(const void *arg)
 		};
 
 		memset(buf, 'q', sizeof(buf));
-		if (fails_cleanly(fd, t[i].what, VMC_IOC_PROBE, &p, EFAULT,
+		if (fails_cleanly(vm, t[i].what, VMC_IOC_PROBE, &p, EFAULT,
 				  SNAP_TABLES | SNAP_NO_AD))
 			want_u64("out_done", p.out_done, t[i].done);
 	}
 	/* The partial write did write its first 4 bytes. */
-	if (want("read 0xffc", probe(fd, 0xffc, buf, 4, false, NULL), 0) &&
+	if (want("read 0xffc", probe(vm, 0xffc, buf, 4, false, NULL), 0) &&
 	    memcmp(buf, "qqqq", 4))
 		diag("the 4 bytes before the read-only page were not written");
 	/* The largest probe, across a 2m leaf. */
@@ -1934,10 +1942,10 @@ static void case_probe_faults(const void *arg)
 
 		for (j = 0; j < VMC_MAX_PROBE_LEN; j++)
 			big[j] = (char)(j * 7 + 3);
-		want("write 1 MiB", probe(fd, SZ_2M + 0x80000, big, VMC_MAX_PROBE_LEN,
+		want("write 1 MiB", probe(vm, SZ_2M + 0x80000, big, VMC_MAX_PROBE_LEN,
 					  true, &done), 0);
 		memset(big, 0, VMC_MAX_PROBE_LEN);
-		want("read 1 MiB", probe(fd, SZ_2M + 0x80000, big, VMC_MAX_PROBE_LEN,
+		want("read 1 MiB", probe(vm, SZ_2M + 0x80000, big, VMC_MAX_PROBE_LEN,
 					 false, &done), 0);
 		for (j = 0; j < VMC_MAX_PROBE_LEN; j++)
 			if (big[j] != (char)(j * 7 + 3)) {
@@ -1946,8 +1954,8 @@ static void case_probe_faults(const void *arg)
 			}
 		free(big);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 /* ---- dump --------------------------------------------------------------- */
@@ -1970,10 +1978,10 @@ static void case_dump_args(const void *arg)
 	};
 	struct pop pop;
 	size_t i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		struct vmc_dump d = {
@@ -1982,7 +1990,7 @@ static void case_dump_args(const void *arg)
 			.entry_size = t[i].esz,
 		};
 
-		fails_cleanly(fd, t[i].what, VMC_IOC_DUMP, &d, t[i].err, SNAP_TABLES);
+		fails_cleanly(vm, t[i].what, VMC_IOC_DUMP, &d, t[i].err, SNAP_TABLES);
 	}
 	{
 		struct vmc_dump d = {
@@ -1990,33 +1998,33 @@ static void case_dump_args(const void *arg)
 			.max_entries = 1, .entry_size = sizeof(*ents),
 		};
 
-		if (want("start = va_end", xio(fd, VMC_IOC_DUMP, &d), 0)) {
+		if (want("start = va_end", xio(vm, VMC_IOC_DUMP, &d), 0)) {
 			want_u64("out_nr", d.out_nr, 0);
 			want_u64("out_next", d.out_next, e);
 		}
 		d.start = 0;
 		d.max_entries = VMC_MAX_DUMP_ENTRIES;
 		d.entries = (uintptr_t)ents;
-		if (want("max_entries = max", xio(fd, VMC_IOC_DUMP, &d), 0))
+		if (want("max_entries = max", xio(vm, VMC_IOC_DUMP, &d), 0))
 			want_u64("out_next of a complete dump", d.out_next, e);
 		d.max_entries = 16;
 		d.entries = 0;
-		fails_cleanly(fd, "entries NULL", VMC_IOC_DUMP, &d, EFAULT, SNAP_TABLES);
+		fails_cleanly(vm, "entries NULL", VMC_IOC_DUMP, &d, EFAULT, SNAP_TABLES);
 		d.entries = (uintptr_t)g_none;
-		fails_cleanly(fd, "entries PROT_NONE", VMC_IOC_DUMP, &d, EFAULT, SNAP_TABLES);
+		fails_cleanly(vm, "entries PROT_NONE", VMC_IOC_DUMP, &d, EFAULT, SNAP_TABLES);
 		d.entries = KERNEL_VA;
-		fails_cleanly(fd, "entries in the kernel", VMC_IOC_DUMP, &d, EFAULT,
+		fails_cleanly(vm, "entries in the kernel", VMC_IOC_DUMP, &d, EFAULT,
 			      SNAP_TABLES);
 		set_ro(true);
 		d.entries = (uintptr_t)g_ro;
-		fails_cleanly(fd, "entries read-only", VMC_IOC_DUMP, &d, EFAULT, SNAP_TABLES);
+		fails_cleanly(vm, "entries read-only", VMC_IOC_DUMP, &d, EFAULT, SNAP_TABLES);
 		set_ro(false);
 		d.entries = (uintptr_t)((struct vmc_mapping *)(g_edge + PAGE) - 1);
-		fails_cleanly(fd, "entries running into PROT_NONE", VMC_IOC_DUMP, &d,
+		fails_cleanly(vm, "entries running into PROT_NONE", VMC_IOC_DUMP, &d,
 			      EFAULT, SNAP_TABLES);
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 out:
 	free(ents);
 }
@@ -2032,16 +2040,16 @@ static void case_dump_paging(const void *arg)
 	uint64_t start = 0, last_end = 0, count = 0, calls = 0;
 	struct pop pop;
 	uint32_t done, i;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		goto out;
 	/* 600 4k leaves from 16m, each its own page of h4 */
 	ops[0] = op_jump(8 * SZ_2M);
 	for (i = 1; i <= N; i++)
 		ops[i] = op_map(pop.h4, 0, RO, 1);
-	if (!want("map 600 leaves", batch(fd, 0, 16 * SZ_2M, 0, ops, N + 1, res, &done), 0))
+	if (!want("map 600 leaves", batch(vm, 0, 16 * SZ_2M, 0, ops, N + 1, res, &done), 0))
 		goto close;
 	for (i = 0; i <= N; i++)
 		if (res[i].error) {
@@ -2056,7 +2064,7 @@ static void case_dump_paging(const void *arg)
 
 		memset(page, 0xa5, 7 * ESZ);
 		calls++;
-		if (!want("dump page", xio(fd, VMC_IOC_DUMP, &d), 0))
+		if (!want("dump page", xio(vm, VMC_IOC_DUMP, &d), 0))
 			goto close;
 		if (d.out_nr > 7 || d.out_next <= start) {
 			diag("dump at %#llx: out_nr %u out_next %#llx",
@@ -2091,7 +2099,7 @@ static void case_dump_paging(const void *arg)
 		start = d.out_next;
 	}
 	want_u64("dump ended at va_end", start, g_info.out_va_end);
-	want("check", xio(fd, VMC_IOC_CHECK, &chk), 0);
+	want("check", xio(vm, VMC_IOC_CHECK, &chk), 0);
 	want_u64("entries dumped = the checker's mappings", count, chk.out_mappings);
 	want_u64("mappings", count, 606);
 	/* A start inside the 2m leaf: that leaf comes whole. */
@@ -2103,7 +2111,7 @@ static void case_dump_paging(const void *arg)
 			.entry_size = sizeof(m[0]),
 		};
 
-		if (want("dump from inside the 2m leaf", xio(fd, VMC_IOC_DUMP, &d), 0) &&
+		if (want("dump from inside the 2m leaf", xio(vm, VMC_IOC_DUMP, &d), 0) &&
 		    want_u64("out_nr", d.out_nr, 1)) {
 			want_u64("first entry va", m[0].va, SZ_2M);
 			want_u64("first entry len", m[0].len, SZ_2M);
@@ -2111,8 +2119,8 @@ static void case_dump_paging(const void *arg)
 		}
 	}
 close:
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 out:
 	free(page);
 	free(ops);
@@ -2126,28 +2134,28 @@ static void case_check_msg(const void *arg)
 	struct vmc_check c = { .size = sizeof(c), .msg_len = 100 };
 	char small[2] = { 'x', 'x' };
 	struct pop pop;
-	int fd = open_populated(&pop);
+	struct vmcl *vm = open_populated(&pop);
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	c.msg = (uintptr_t)g_none;
-	fails_cleanly(fd, "msg PROT_NONE", VMC_IOC_CHECK, &c, EFAULT, SNAP_TABLES);
+	fails_cleanly(vm, "msg PROT_NONE", VMC_IOC_CHECK, &c, EFAULT, SNAP_TABLES);
 	c.msg = KERNEL_VA;
-	fails_cleanly(fd, "msg in the kernel", VMC_IOC_CHECK, &c, EFAULT, SNAP_TABLES);
+	fails_cleanly(vm, "msg in the kernel", VMC_IOC_CHECK, &c, EFAULT, SNAP_TABLES);
 	/* msg 0 with a length, and a 1-byte buffer: fine. */
 	c.msg = 0;
-	want("msg 0, msg_len 100", xio(fd, VMC_IOC_CHECK, &c), 0);
+	want("msg 0, msg_len 100", xio(vm, VMC_IOC_CHECK, &c), 0);
 	c.msg = (uintptr_t)small;
 	c.msg_len = 1;
-	if (want("msg_len 1", xio(fd, VMC_IOC_CHECK, &c), 0)) {
+	if (want("msg_len 1", xio(vm, VMC_IOC_CHECK, &c), 0)) {
 		want_u64("violations", c.out_violations, 0);
 		if (small[1] != 'x')
 			diag("byte past msg_len written");
 	}
 	want_u64("mappings", c.out_mappings, 6);
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 }
 
 /* ---- caps (module parameters) --------------------------------------------- */
@@ -2189,7 +2197,7 @@ static void case_caps(const void *arg)
 	struct vmc_frame_alloc a = { .size = sizeof(a) };
 	uint32_t h[4], hbig;
 	unsigned int i;
-	int old_fd, fd;
+	struct vmcl *old_vm, *vm;
 
 	(void)arg;
 	for (i = 0; i < 2; i++) {
@@ -2208,31 +2216,31 @@ static void case_caps(const void *arg)
 		diag("cannot read " PARAMS "max_*_pages");
 		return;
 	}
-	old_fd = vopen();
-	if (old_fd < 0)
+	old_vm = vopen();
+	if (!old_vm)
 		return;
 	if (!param_write("max_frame_pages", "3")) {
 		diag("cannot write max_frame_pages");
 		goto out_old;
 	}
-	fd = vopen();
-	if (fd < 0)
+	vm = vopen();
+	if (!vm)
 		goto restore;
-	if (want("info", xio(fd, VMC_IOC_INFO, &info), 0))
+	if (want("info", xio(vm, VMC_IOC_INFO, &info), 0))
 		want_u64("out_max_frames at the new cap", info.out_max_frames, 3);
 	for (i = 0; i < 3; i++)
-		want("alloc within the cap", frame_alloc(fd, VMC_FRAME_4K, &h[i]), 0);
+		want("alloc within the cap", frame_alloc(vm, VMC_FRAME_4K, &h[i]), 0);
 	a.order = VMC_FRAME_4K;
-	fails_cleanly(fd, "4th 4k frame over a cap of 3", VMC_IOC_FRAME_ALLOC, &a,
+	fails_cleanly(vm, "4th 4k frame over a cap of 3", VMC_IOC_FRAME_ALLOC, &a,
 		      ENOMEM, SNAP_TABLES);
 	a.order = VMC_FRAME_2M;
-	fails_cleanly(fd, "2m frame over a cap of 3", VMC_IOC_FRAME_ALLOC, &a,
+	fails_cleanly(vm, "2m frame over a cap of 3", VMC_IOC_FRAME_ALLOC, &a,
 		      ENOMEM, SNAP_TABLES);
-	want("drop one", frame_drop(fd, h[0]), 0);
-	want("alloc again after a drop", frame_alloc(fd, VMC_FRAME_4K, &h[0]), 0);
-	close(fd);
+	want("drop one", frame_drop(vm, h[0]), 0);
+	want("alloc again after a drop", frame_alloc(vm, VMC_FRAME_4K, &h[0]), 0);
+	vmcl_close(vm);
 	/* The cap is read at open(): the older space keeps its own. */
-	want("2m frame in the space opened before", frame_alloc(old_fd, VMC_FRAME_2M, &hbig), 0);
+	want("2m frame in the space opened before", frame_alloc(old_vm, VMC_FRAME_2M, &hbig), 0);
 
 	/*
 	 * Table pages: the root takes 2 and every cursor reserves one node
@@ -2244,13 +2252,13 @@ static void case_caps(const void *arg)
 		diag("cannot write max_table_pages");
 		goto restore;
 	}
-	fd = vopen();
-	if (fd < 0)
+	vm = vopen();
+	if (!vm)
 		goto restore;
-	if (want("info", xio(fd, VMC_IOC_INFO, &info), 0))
+	if (want("info", xio(vm, VMC_IOC_INFO, &info), 0))
 		want_u64("out_max_table_pages at the new cap", info.out_max_table_pages,
 			 2 * g_info.out_levels + 2);
-	if (want("alloc", frame_alloc(fd, VMC_FRAME_4K, &h[1]), 0)) {
+	if (want("alloc", frame_alloc(vm, VMC_FRAME_4K, &h[1]), 0)) {
 		struct vmc_check c0 = { .size = sizeof(c0) }, c1 = { .size = sizeof(c1) };
 		struct vmc_stats st;
 		unsigned int mapped = 0;
@@ -2265,9 +2273,9 @@ static void case_caps(const void *arg)
 		for (i = 0, va = 0; i < 8 && !hit; i++, va += 1ull << 39) {
 			int err;
 
-			xio(fd, VMC_IOC_CHECK, &c0);
-			err = map_at(fd, va, h[1], 0, RW, 1);
-			xio(fd, VMC_IOC_CHECK, &c1);
+			xio(vm, VMC_IOC_CHECK, &c0);
+			err = map_at(vm, va, h[1], 0, RW, 1);
+			xio(vm, VMC_IOC_CHECK, &c1);
 			if (err == ENOMEM) {
 				hit = true;
 				want_u64("mappings after the refused map", c1.out_mappings,
@@ -2281,7 +2289,7 @@ static void case_caps(const void *arg)
 		}
 		if (!hit)
 			diag("8 maps 512 GiB apart never hit a cap of %s table pages", v);
-		if (!stats(fd, false, &st) && st.out_table_pages > 2 * g_info.out_levels + 2)
+		if (!stats(vm, false, &st) && st.out_table_pages > 2 * g_info.out_levels + 2)
 			diag("%llu table pages over a cap of %s",
 			     (unsigned long long)st.out_table_pages, v);
 		want_u64("mappings the checker finds", c1.out_mappings, mapped);
@@ -2294,18 +2302,18 @@ static void case_caps(const void *arg)
 				.max_entries = 4, .entry_size = sizeof(m[0]),
 			};
 
-			note("a dump at the cap: %s", ename(xio(fd, VMC_IOC_DUMP, &d)));
+			note("a dump at the cap: %s", ename(xio(vm, VMC_IOC_DUMP, &d)));
 		}
 	}
-	check_clean(fd, "at the end");
-	close(fd);
+	check_clean(vm, "at the end");
+	vmcl_close(vm);
 restore:
 	if (!param_write("max_frame_pages", old_f) ||
 	    !param_write("max_table_pages", old_t))
 		diag("cannot restore the module parameters");
 out_old:
-	check_clean(old_fd, "space opened before");
-	close(old_fd);
+	check_clean(old_vm, "space opened before");
+	vmcl_close(old_vm);
 }
 
 /* ---- close with live mappings ---------------------------------------------- */
@@ -2313,13 +2321,13 @@ out_old:
 static bool global_counts(uint64_t *frames, uint64_t *tables)
 {
 	struct vmc_stats st;
-	int fd = vopen();
+	struct vmcl *vm = vopen();
 	int err;
 
-	if (fd < 0)
+	if (!vm)
 		return false;
-	err = stats(fd, true, &st);
-	close(fd);
+	err = stats(vm, true, &st);
+	vmcl_close(vm);
 	*frames = st.out_frames;
 	/* this probing fd's own root (2 pages) is gone by now */
 	*tables = st.out_table_pages - 2;
@@ -2348,7 +2356,8 @@ static void case_close_live(const void *arg)
 	struct pop pop;
 	uint32_t h[6];
 	unsigned int i;
-	int fd, fd2, dupfd;
+	struct vmcl *vm, *vm2, *vmdup;
+	int dupfd;
 
 	(void)arg;
 	if (!wait_global_zero(&f0, &t0))
@@ -2356,31 +2365,36 @@ static void case_close_live(const void *arg)
 	if (f0 || t0)
 		diag("before: %llu frames and %llu table pages left module-wide by earlier cases",
 		     (unsigned long long)f0, (unsigned long long)t0);
-	fd = open_populated(&pop);
-	fd2 = open_populated(&pop);
-	if (fd < 0 || fd2 < 0)
+	vm = open_populated(&pop);
+	vm2 = open_populated(&pop);
+	if (!vm || !vm2)
 		return;
 	for (i = 0; i < 6; i++)
-		want("alloc", frame_alloc(fd, i & 1 ? VMC_FRAME_2M : VMC_FRAME_4K, &h[i]), 0);
+		want("alloc", frame_alloc(vm, i & 1 ? VMC_FRAME_2M : VMC_FRAME_4K, &h[i]), 0);
 	/* leaves far apart (many tables), split leaves, a frame mapped
 	 * many times; half the handles dropped
 	 */
 	for (i = 0; i < 6; i++) {
 		uint64_t va = (uint64_t)(i + 1) << 39;
 
-		want("map", map_at(fd, va, h[i], 0, RW, i & 1 ? 2 : 1), 0);
-		want("map again", map_at(fd, va + 4 * SZ_2M, h[i], 0, RO, 1), 0);
+		want("map", map_at(vm, va, h[i], 0, RW, i & 1 ? 2 : 1), 0);
+		want("map again", map_at(vm, va + 4 * SZ_2M, h[i], 0, RO, 1), 0);
 	}
-	want("split a 2m leaf", unmap_at(fd, (2ull << 39) + PAGE, PAGE), 0);
-	want("write", probe(fd, 1ull << 39, "x", 1, true, NULL), 0);
+	want("split a 2m leaf", unmap_at(vm, (2ull << 39) + PAGE, PAGE), 0);
+	want("write", probe(vm, 1ull << 39, "x", 1, true, NULL), 0);
 	for (i = 0; i < 6; i += 2)
-		want("drop", frame_drop(fd, h[i]), 0);
-	dupfd = dup(fd);
-	close(fd);
+		want("drop", frame_drop(vm, h[i]), 0);
+	dupfd = dup(vmcl_fd(vm));
+	vmcl_close(vm);
 	/* The space lives on through the dup. */
-	check_clean(dupfd, "through a dup after closing the original");
-	close(dupfd);
-	close(fd2);
+	if (dupfd < 0 || vmcl_open_fd(dupfd, &vmdup)) {
+		diag("dup: %s", strerror(errno));
+		vmcl_close(vm2);
+		return;
+	}
+	check_clean(vmdup, "through a dup after closing the original");
+	vmcl_close(vmdup);
+	vmcl_close(vm2);
 	if (!wait_global_zero(&f1, &t1))
 		return;
 	want_u64("module-wide frames after closing", f1, 0);
@@ -2394,10 +2408,11 @@ static void case_rmmod_refused(const void *arg)
 	struct vmc_info info = { .size = sizeof(info) };
 	static const int ok[] = { EBUSY, EWOULDBLOCK };
 	struct pop pop;
-	int fd = open_populated(&pop), err;
+	struct vmcl *vm = open_populated(&pop);
+	int err;
 
 	(void)arg;
-	if (fd < 0)
+	if (!vm)
 		return;
 	err = syscall(SYS_delete_module, "vmcursor", O_NONBLOCK) ? errno : 0;
 	want_in("delete_module(O_NONBLOCK) with a space open", err, ok, 2);
@@ -2405,15 +2420,15 @@ static void case_rmmod_refused(const void *arg)
 	want_in("delete_module(0) with a space open", err, ok, 2);
 	if (access("/sys/module/vmcursor", F_OK))
 		diag("/sys/module/vmcursor is gone");
-	want("info on the open space", xio(fd, VMC_IOC_INFO, &info), 0);
-	check_clean(fd, "after the refused unloads");
-	close(fd);
+	want("info on the open space", xio(vm, VMC_IOC_INFO, &info), 0);
+	check_clean(vm, "after the refused unloads");
+	vmcl_close(vm);
 }
 
 /* ---- threads sharing one fd ------------------------------------------------- */
 
 struct tshared {
-	int fd;
+	struct vmcl *vm;
 	atomic_bool stop;
 	atomic_uint churn_handle;	/* a handle being dropped and renewed */
 	uint32_t h4, h2, pattern;	/* pattern: a 4k frame full of 0x5a */
@@ -2448,7 +2463,7 @@ static void *worker_disjoint(void *p)
 		};
 		struct vmc_op_result res[ARRAY_SIZE(ops)];
 		uint32_t done, i;
-		int err = batch(sh->fd, base, base + 32 * SZ_2M, 0, ops,
+		int err = batch(sh->vm, base, base + 32 * SZ_2M, 0, ops,
 				ARRAY_SIZE(ops), res, &done);
 
 		if (err || done != ARRAY_SIZE(ops)) {
@@ -2532,7 +2547,7 @@ static void *worker_overlap(void *p)
 		for (i = 0; i < 8; i++)
 			if (ops[i].code == VMC_OP_MAP && ops[i].level == 2 && i)
 				ops[i - 1] = op_jump(base + rnd_below(&w->seed, 4) * SZ_2M);
-		err = batch(sh->fd, base, base + 16 * SZ_2M, 0, ops, 8, res, &done);
+		err = batch(sh->vm, base, base + 16 * SZ_2M, 0, ops, 8, res, &done);
 		if (err) {
 			diag("overlap %d: batch %s", w->id, ename(err));
 			break;
@@ -2563,7 +2578,7 @@ static void *worker_churn(void *p)
 
 	while (!atomic_load(&sh->stop)) {
 		uint32_t h;
-		int err = frame_alloc(sh->fd, rnd(&w->seed) & 1 ? VMC_FRAME_2M :
+		int err = frame_alloc(sh->vm, rnd(&w->seed) & 1 ? VMC_FRAME_2M :
 				      VMC_FRAME_4K, &h);
 
 		if (err) {
@@ -2573,7 +2588,7 @@ static void *worker_churn(void *p)
 		atomic_store(&sh->churn_handle, h);
 		usleep(rnd_below(&w->seed, 200));
 		atomic_store(&sh->churn_handle, 0);
-		err = frame_drop(sh->fd, h);
+		err = frame_drop(sh->vm, h);
 		if (err) {
 			diag("churn: drop %u: %s", h, ename(err));
 			break;
@@ -2596,7 +2611,7 @@ static void *worker_mapper(void *p)
 		};
 		struct vmc_op_result res[3];
 		uint32_t done;
-		int err = batch(sh->fd, base, base + SZ_2M, 0, ops, 3, res, &done);
+		int err = batch(sh->vm, base, base + SZ_2M, 0, ops, 3, res, &done);
 		int e;
 
 		if (err || done != 3) {
@@ -2634,7 +2649,7 @@ static void *worker_flipper(void *p)
 		};
 		struct vmc_op_result res[4];
 		uint32_t done, n = rnd(&w->seed) & 1 ? 2 : 4;
-		int err = batch(sh->fd, base, base + SZ_2M, 0, ops, n, res, &done);
+		int err = batch(sh->vm, base, base + SZ_2M, 0, ops, n, res, &done);
 
 		if (err || done != n || res[0].error || res[1].error ||
 		    (n == 4 && (res[3].error || res[3].count != 2))) {
@@ -2646,7 +2661,7 @@ static void *worker_flipper(void *p)
 			struct vmc_op u = op_unmap(2 * PAGE);
 
 			usleep(rnd_below(&w->seed, 100));
-			err = batch(sh->fd, base, base + SZ_2M, 0, &u, 1, res, &done);
+			err = batch(sh->vm, base, base + SZ_2M, 0, &u, 1, res, &done);
 			if (err || res[0].error || res[0].count != 2) {
 				diag("flipper: unmap %s", ename(err));
 				break;
@@ -2667,7 +2682,7 @@ static void *worker_reader(void *p)
 	while (!atomic_load(&sh->stop)) {
 		uint64_t off = rnd_below(&w->seed, 2 * PAGE - 64), done = 0, i;
 		uint64_t len = 1 + rnd_below(&w->seed, 64);
-		int err = probe(sh->fd, base + off, buf, len, false, &done);
+		int err = probe(sh->vm, base + off, buf, len, false, &done);
 
 		if (err && err != EFAULT) {
 			diag("reader: probe %s", ename(err));
@@ -2711,9 +2726,9 @@ static void *worker_checker(void *p)
 		};
 		int err;
 
-		if (g_concurrent_check && !check_clean(sh->fd, "while other threads run"))
+		if (g_concurrent_check && !check_clean(sh->vm, "while other threads run"))
 			break;
-		err = xio(sh->fd, VMC_IOC_DUMP, &d);
+		err = xio(sh->vm, VMC_IOC_DUMP, &d);
 		if (err) {
 			diag("checker: dump %s", ename(err));
 			break;
@@ -2744,19 +2759,19 @@ static void case_threads(const void *arg)
 	int err;
 
 	(void)arg;
-	sh->fd = vopen();
-	if (sh->fd < 0)
+	sh->vm = vopen();
+	if (!sh->vm)
 		goto out;
-	if (frame_alloc(sh->fd, VMC_FRAME_4K, &sh->h4) ||
-	    frame_alloc(sh->fd, VMC_FRAME_2M, &sh->h2) ||
-	    frame_alloc(sh->fd, VMC_FRAME_4K, &sh->pattern)) {
+	if (frame_alloc(sh->vm, VMC_FRAME_4K, &sh->h4) ||
+	    frame_alloc(sh->vm, VMC_FRAME_2M, &sh->h2) ||
+	    frame_alloc(sh->vm, VMC_FRAME_4K, &sh->pattern)) {
 		diag("frame alloc failed");
 		goto close;
 	}
 	memset(fill, 0x5a, sizeof(fill));
-	if (map_at(sh->fd, 384 * SZ_2M, sh->pattern, 0, RW, 1) ||
-	    probe(sh->fd, 384 * SZ_2M, fill, PAGE, true, NULL) ||
-	    unmap_at(sh->fd, 384 * SZ_2M, PAGE)) {
+	if (map_at(sh->vm, 384 * SZ_2M, sh->pattern, 0, RW, 1) ||
+	    probe(sh->vm, 384 * SZ_2M, fill, PAGE, true, NULL) ||
+	    unmap_at(sh->vm, 384 * SZ_2M, PAGE)) {
 		diag("filling the pattern frame failed");
 		goto close;
 	}
@@ -2784,7 +2799,7 @@ static void case_threads(const void *arg)
 			diag("thread %s made no progress in %u s", names[i], g_seconds);
 	}
 	note("iterations in %u s:%s", g_seconds, line);
-	check_clean(sh->fd, "after the threads");
+	check_clean(sh->vm, "after the threads");
 	{
 		/* Everything the workers map, they unmapped again, except
 		 * what the overlap workers left in their range.
@@ -2795,12 +2810,12 @@ static void case_threads(const void *arg)
 		uint32_t done;
 
 		want("unmap the overlap range",
-		     batch(sh->fd, 0, g_info.out_va_end, 0, ops, 2, res, &done), 0);
-		if (want("check", xio(sh->fd, VMC_IOC_CHECK, &c), 0))
+		     batch(sh->vm, 0, g_info.out_va_end, 0, ops, 2, res, &done), 0);
+		if (want("check", xio(sh->vm, VMC_IOC_CHECK, &c), 0))
 			want_u64("mappings left", c.out_mappings, 0);
 	}
 close:
-	close(sh->fd);
+	vmcl_close(sh->vm);
 out:
 	free(sh);
 }
@@ -2811,7 +2826,7 @@ out:
 #define RND_BUF		(RND_ENTRIES * 4096)
 
 struct rnd_state {
-	int fd;
+	struct vmcl *vm;
 	uint64_t s;
 	uint32_t handles[32];
 	unsigned int nh;
@@ -3071,7 +3086,7 @@ static void random_one(struct rnd_state *r, unsigned long iter)
 		set = e_notty;
 		nset = 1;
 	}
-	err = xio(r->fd, req, rnd_below(&r->s, 32) ? (void *)arg :
+	err = xio(r->vm, req, rnd_below(&r->s, 32) ? (void *)arg :
 			      (void *)(uintptr_t)pick_ptr(r, arg));
 	snprintf(what, sizeof(what), "iteration %lu: %s (req %#lx)", iter,
 		 cmd ? cmd->name : "foreign number", req);
@@ -3085,7 +3100,7 @@ static void random_one(struct rnd_state *r, unsigned long iter)
 		if (r->nh < ARRAY_SIZE(r->handles) && a->out_handle)
 			r->handles[r->nh++] = a->out_handle;
 		else if (a->out_handle)
-			frame_drop(r->fd, a->out_handle);
+			frame_drop(r->vm, a->out_handle);
 	} else if (cmd == &g_cmds[2]) {
 		struct vmc_frame_drop *d = (void *)arg;
 		unsigned int i;
@@ -3131,19 +3146,19 @@ static void case_random(const void *arg)
 	r->resbuf = xcalloc(1, RND_BUF);
 	r->dumpbuf = xcalloc(1, RND_BUF);
 	note("seed %#llx, %u iterations", (unsigned long long)g_seed, g_iters);
-	r->fd = vopen();
-	if (r->fd < 0)
+	r->vm = vopen();
+	if (!r->vm)
 		goto out;
 	for (i = 0; i < g_iters && atomic_load(&g_ok); i++) {
 		random_one(r, i);
-		if (i % 128 == 127 && !check_clean(r->fd, "during the random run"))
+		if (i % 128 == 127 && !check_clean(r->vm, "during the random run"))
 			break;
 	}
-	check_clean(r->fd, "after the random run");
+	check_clean(r->vm, "after the random run");
 	note("%lu ioctls in %.1f s: %lu succeeded, %lu EINVAL, %lu EFAULT, %lu ENOENT, %lu ENOMEM",
 	     i, (double)(now_ns() - t0) / 1e9, r->counts[0], r->counts[EINVAL],
 	     r->counts[EFAULT], r->counts[ENOENT], r->counts[ENOMEM]);
-	close(r->fd);
+	vmcl_close(r->vm);
 out:
 	free(r->buf);
 	free(r->opbuf);
@@ -3235,7 +3250,8 @@ int main(int argc, char **argv)
 	const char *filter = NULL, *exclude = NULL;
 	unsigned int i, n = 0, failed = 0;
 	bool list = false;
-	int fd;
+	struct vmcl *vm;
+	int err;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
 		const char *a = argv[i], *v = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
@@ -3289,17 +3305,24 @@ int main(int argc, char **argv)
 		perror("mprotect");
 		return 2;
 	}
+	/* No device, no suite: a skip, as kselftests say it (exit 4). */
+	err = vmcl_open(g_dev, &vm);
+	if (err) {
+		printf("KTAP version 1\n1..0 # SKIP cannot open %s: %s\n", g_dev,
+		       strerror(-err));
+		return KSFT_SKIP;
+	}
+	err = vmcl_info(vm, &g_info);
+	vmcl_close(vm);
 	for (i = 0; i < g_nr_cases; i++)
 		if (selected(g_cases[i].name, filter, exclude))
 			n++;
 	printf("KTAP version 1\n1..%u\n", n);
-	fd = open(g_dev, O_RDWR);
-	g_info.size = sizeof(g_info);
-	if (fd < 0 || xio(fd, VMC_IOC_INFO, &g_info)) {
-		printf("# cannot open %s or read its info: %s\n", g_dev, strerror(errno));
+	if (err) {
+		printf("# %s: VMC_IOC_INFO: %s (%s)\n", g_dev,
+		       vmcl_strerror(VMC_CMD_INFO, err), vmcl_errno_name(err));
 		return 1;
 	}
-	close(fd);
 	printf("# %u-level paging, user range [0, %#llx), seed %#llx\n",
 	       g_info.out_levels, (unsigned long long)g_info.out_va_end,
 	       (unsigned long long)g_seed);

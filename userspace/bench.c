@@ -784,7 +784,7 @@ void bench_print_json(FILE *out, const struct bench_report *r)
 /* Running */
 
 struct bench_ctx {
-	struct backend *be;
+	struct vmcl *be;
 	const struct bench_opts *o;
 	struct bench_report *r;
 	FILE *err;
@@ -917,7 +917,7 @@ static int kernel_exp(struct bench_ctx *x, uint32_t experiment,
 		b.msg = (uintptr_t)msg;
 		b.msg_len = PROFILE_MSG;
 	}
-	err = x->be->ops->bench(x->be, &b);
+	err = -vmcl_ioctl_bench(x->be, &b);
 	if (err) {
 		fail(x, experiment == VMC_BENCH_PROFILE ? "profile" : label,
 		     shift, n, err);
@@ -1042,7 +1042,7 @@ static int ioctl_pass(struct bench_ctx *x, struct ioctl_run *k,
 		b.nr_ops = kind == IK_UNMAP_ALL ? 1 : nb;
 		b.op_size = sizeof(*k->ops);
 		b.result_size = sizeof(*k->res);
-		err = x->be->ops->batch(x->be, &b);
+		err = -vmcl_ioctl_batch(x->be, &b);
 		if (err)
 			return err;
 		k->calls++;
@@ -1068,7 +1068,7 @@ static int ioctl_reset(struct bench_ctx *x, struct ioctl_run *k, uint64_t n)
 		return err;
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
-	err = x->be->ops->check(x->be, &c);
+	err = -vmcl_ioctl_check(x->be, &c);
 	if (!err && (c.out_violations || c.out_mappings))
 		err = EUCLEAN;
 	return err;
@@ -1078,7 +1078,7 @@ static int ioctl_stats(struct bench_ctx *x, struct vmc_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->size = sizeof(*s);
-	return x->be->ops->stats(x->be, s);
+	return -vmcl_ioctl_stats(x->be, s);
 }
 
 static int ioctl_batch_size(struct bench_ctx *x, struct ioctl_run *k,
@@ -1148,7 +1148,7 @@ static int ioctl_exp(struct bench_ctx *x, unsigned int shift, uint64_t n,
 		memset(&a, 0, sizeof(a));
 		a.size = sizeof(a);
 		a.order = shift == 12 ? VMC_FRAME_4K : VMC_FRAME_2M;
-		err = x->be->ops->frame_alloc(x->be, &a);
+		err = -vmcl_ioctl_frame_alloc(x->be, &a);
 		k.handles[i] = a.out_handle;
 	}
 	for (i = 0; i < x->o->nr_batches && !err; i++) {
@@ -1176,7 +1176,7 @@ static int ioctl_exp(struct bench_ctx *x, unsigned int shift, uint64_t n,
 		memset(&d, 0, sizeof(d));
 		d.size = sizeof(d);
 		d.handle = k.handles[i];
-		x->be->ops->frame_drop(x->be, &d);
+		vmcl_ioctl_frame_drop(x->be, &d);
 	}
 	free(k.handles);
 	free(k.ops);
@@ -1343,7 +1343,7 @@ static void run_size(struct bench_ctx *x, unsigned int shift, uint64_t n)
 		user_exp(x, shift, n, reps);
 }
 
-void bench_run(struct backend *be, const struct bench_opts *o,
+void bench_run(struct vmcl *be, const struct bench_opts *o,
 	       struct bench_report *r, FILE *err)
 {
 	struct bench_ctx x = { .be = be, .o = o, .r = r, .err = err };
@@ -1378,127 +1378,4 @@ void bench_run(struct backend *be, const struct bench_opts *o,
 		progress(&x, "profile", 12, maxn, 1);
 		kernel_exp(&x, VMC_BENCH_PROFILE, 12, maxn, 1, 0, 0);
 	}
-}
-
-/* The fake backend's VMC_IOC_BENCH */
-
-static unsigned int fake_ops_of(uint32_t experiment, uint32_t *ops,
-				uint32_t *flags)
-{
-	static const uint32_t floor_ops[] = { VMC_BOP_STORE, VMC_BOP_STORE_ALLOC };
-	static const uint32_t cursor_ops[] = {
-		VMC_BOP_MAP, VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_DRAIN,
-		VMC_BOP_UNMAP1, VMC_BOP_MAP_MANY, VMC_BOP_PROTECT_RANGE,
-	};
-	static const uint32_t window_ops[] = {
-		VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_UNMAP1,
-		VMC_BOP_PROTECT_RANGE,
-	};
-	static const uint32_t linux_ops[] = {
-		VMC_BOP_VMAP, VMC_BOP_VUNMAP, VMC_BOP_VM_MAP_RAM,
-		VMC_BOP_VM_UNMAP_RAM, VMC_BOP_VMAP_PFN, VMC_BOP_VUNMAP_PFN,
-	};
-	static const uint32_t three[] = {
-		VMC_BOP_MAP, VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_STORE,
-	};
-	const uint32_t *src = three;
-	unsigned int n = 3;
-
-	*flags = 0;
-	switch (experiment) {
-	case VMC_BENCH_FLOOR:
-		src = floor_ops;
-		n = 2;
-		break;
-	case VMC_BENCH_CURSOR:
-		src = cursor_ops;
-		n = 7;
-		break;
-	case VMC_BENCH_WINDOW:
-		src = window_ops;
-		n = 4;
-		*flags = VMC_BRES_WINDOW;
-		break;
-	case VMC_BENCH_LINUX:
-		src = linux_ops;
-		n = 6;
-		break;
-	case VMC_BENCH_SCALING:
-		n = 4;
-		break;
-	default:
-		break;
-	}
-	memcpy(ops, src, n * sizeof(*ops));
-	return n;
-}
-
-int bench_fake_ioctl(struct vmc_bench *b)
-{
-	struct vmc_bench_result *res = (struct vmc_bench_result *)(uintptr_t)
-				       b->results;
-	uint32_t ops[8] = { 0 }, flags = 0;
-	unsigned int i, nr;
-	uint64_t n = b->nr_pages;
-
-	if (b->size < sizeof(*b))
-		return EINVAL;
-	if (!b->experiment || b->experiment >= VMC_BENCH_LAST ||
-	    (b->page_shift != 12 && b->page_shift != 21) ||
-	    (b->page_shift == 21 && b->experiment == VMC_BENCH_LINUX))
-		return EOPNOTSUPP;
-	if (!n || !b->reps || b->result_size != sizeof(*res))
-		return EINVAL;
-	if (n > (b->experiment == VMC_BENCH_CURVE ? VMC_BENCH_MAX_CURVE :
-		 VMC_BENCH_MAX_PAGES) || b->reps > VMC_BENCH_MAX_REPS)
-		return E2BIG;
-	nr = b->experiment == VMC_BENCH_CURVE ? 2 * n :
-	     fake_ops_of(b->experiment, ops, &flags);
-	b->out_nr_results = nr;
-	b->out_frame_meta = 32;
-	b->out_node_meta = 112;
-	if (b->max_results < nr)
-		return ENOSPC;
-	if (!res)
-		return EFAULT;
-	memset(res, 0, (size_t)nr * sizeof(*res));
-	for (i = 0; i < nr; i++) {
-		struct vmc_bench_result *s = &res[i];
-		bool curve = b->experiment == VMC_BENCH_CURVE;
-
-		s->op = curve ? (i & 1 ? VMC_BOP_REFILL : VMC_BOP_UNMAP) : ops[i];
-		s->flags = curve ? VMC_BRES_WINDOW : flags;
-		if (b->experiment == VMC_BENCH_SCALING &&
-		    (b->flags & VMC_BENCH_SEPARATE))
-			s->flags |= VMC_BRES_SEPARATE;
-		s->nr_pages = curve ? (i & 1 ? 64 : i / 2 + 1) : n;
-		s->page_shift = b->page_shift;
-		s->reps = b->reps;
-		s->threads = b->threads ? b->threads : 1;
-		s->cursors = 1;
-		/* Made-up but plausible: 100 ns per page and op kind. */
-		s->ns_median = s->nr_pages * 100 * (s->op % 4 + 1);
-		s->ns_min = s->ns_median - s->ns_median / 10;
-		s->ns_q1 = s->ns_median - s->ns_median / 20;
-		s->ns_q3 = s->ns_median + s->ns_median / 20;
-		s->ns_max = s->ns_median + s->ns_median / 10;
-		if (curve && !(i & 1)) {
-			s->invlpg = s->nr_pages < 32 ? s->nr_pages : 0;
-			s->full_flushes = s->nr_pages >= 32;
-		}
-		if (s->op == VMC_BOP_MAP && !curve) {
-			s->table_pages = n / 512 + 5;
-			s->table_pages_min = n / 512 + 4;
-		}
-	}
-	if (b->experiment == VMC_BENCH_PROFILE && b->msg && b->msg_len) {
-		static const char text[] = "fake profile: no samples\n";
-		size_t len = sizeof(text) - 1 < b->msg_len - 1 ?
-			     sizeof(text) - 1 : b->msg_len - 1;
-
-		memcpy((char *)(uintptr_t)b->msg, text, len);
-		((char *)(uintptr_t)b->msg)[len] = 0;
-		b->out_msg_len = len;
-	}
-	return 0;
 }

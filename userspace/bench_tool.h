@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 
 #define BENCH_MAX_LIST	8
 
@@ -159,9 +159,7 @@ size_t bench_ratios(const struct bench_report *r, struct bench_ratio *out,
 void bench_print_text(FILE *out, const struct bench_report *r);
 void bench_print_json(FILE *out, const struct bench_report *r);
 /* Run everything @o asks for on @be; progress and errors go to @err. */
-void bench_run(struct backend *be, const struct bench_opts *o,
+void bench_run(struct vmcl *be, const struct bench_opts *o,
 	       struct bench_report *r, FILE *err);
-/* VMC_IOC_BENCH for the fake backend: synthetic, deterministic results. */
-int bench_fake_ioctl(struct vmc_bench *b);
 
 #endif /* VMC_BENCH_TOOL_H */

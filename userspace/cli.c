@@ -13,11 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 #include "bench_tool.h"
 #include "cli.h"
 #include "exec.h"
 #include "json.h"
+#include "lint.h"
 #include "parse.h"
 #include "print.h"
 #include "util.h"
@@ -101,42 +102,53 @@ static char *read_all(const char *path, size_t *len, int *err)
 	return buf;
 }
 
-/* Read and parse a script; on failure prints why and returns EXIT_USAGE. */
-static int load_script(struct cli *c, const char *path, struct script *sc)
+static void report_parse_error(void *ctx, const struct parse_error *e)
+{
+	struct printer *p = ctx;
+
+	print_parse_error(p, p->file, e);
+}
+
+/*
+ * Read and parse a script. On a parse error prints every one (as JSON
+ * objects with --json) and returns EXIT_USAGE, @sc freed.
+ */
+static int load_script(struct cli *c, const char *path, struct script *sc,
+		       struct printer *p)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	struct parse_error perr;
 	size_t len = 0;
 	char *text, ctx[512];
-	int err, ret;
+	int err;
 
+	memset(sc, 0, sizeof(*sc));
 	text = read_all(path, &len, &err);
 	if (!text) {
 		snprintf(ctx, sizeof(ctx), "cannot read %s", name);
 		sys_error(c, ctx, err, NULL);
 		return EXIT_USAGE;
 	}
-	ret = script_parse(name, text, len, sc, &perr);
+	p->file = name;
+	script_parse_all(name, text, len, sc, report_parse_error, p);
 	free(text);
-	if (ret) {
-		fprintf(c->err, "vmcursor: %s:%u: %s\n", name, perr.line,
-			perr.msg);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	if (!p->nparse)
+		return EXIT_OK;
+	return EXIT_USAGE;
 }
 
 /* Open the address space and read its info; prints why on failure. */
-static int open_space(struct cli *c, struct backend **be,
+static int open_space(struct cli *c, struct vmcl **be,
 		      struct vmc_info *info)
 {
 	char ctx[512];
 	int err;
 
 	if (c->fake) {
-		*be = backend_fake_new();
+		err = -vmcl_open_fake(be);
+		if (err)
+			return sys_error(c, "fake", err, NULL);
 	} else {
-		err = backend_dev_open(c->device, be);
+		err = -vmcl_open(c->device, be);
 		if (err) {
 			snprintf(ctx, sizeof(ctx), "cannot open %s", c->device);
 			return sys_error(c, ctx, err,
@@ -147,11 +159,9 @@ static int open_space(struct cli *c, struct backend **be,
 					 "the device is for root only" : NULL);
 		}
 	}
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	err = (*be)->ops->info(*be, info);
+	err = -vmcl_info(*be, info);
 	if (err) {
-		(*be)->ops->destroy(*be);
+		vmcl_close(*be);
 		snprintf(ctx, sizeof(ctx), "%s: VMC_IOC_INFO",
 			 c->fake ? "fake" : c->device);
 		return sys_error(c, ctx, err, err == ENOTTY ?
@@ -162,6 +172,43 @@ static int open_space(struct cli *c, struct backend **be,
 			"version %u, this tool version %u\n",
 			info->out_abi_version, (unsigned int)VMC_ABI_VERSION);
 	return EXIT_OK;
+}
+
+/*
+ * "run -": each statement runs as soon as it is complete (a cursor block
+ * at its 'end'), and its result is flushed, so that another program can
+ * drive a live space through a pipe. A parse error discards its statement
+ * (or the block it is in) and the run goes on.
+ */
+static unsigned int run_stream(struct printer *p, struct exec_cfg *cfg,
+			       struct script *sc)
+{
+	struct parse_error e;
+	struct parser ps;
+	struct exec *x;
+	size_t cap = 0, next = 0, len;
+	char *line = NULL;
+	ssize_t n;
+
+	parser_init(&ps, sc, "<stdin>");
+	p->file = sc->name;
+	p->flush = true;
+	x = exec_new(cfg, sc);
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		len = (size_t)n;
+		if (len && line[len - 1] == '\n')
+			len--;
+		if (parser_line(&ps, line, len, &e))
+			print_parse_error(p, sc->name, &e);
+		if (!parser_in_block(&ps))
+			next = exec_run(x, next, sc->n);
+	}
+	free(line);
+	if (parser_finish(&ps, &e))
+		print_parse_error(p, sc->name, &e);
+	exec_run(x, next, sc->n);
+	parser_free(&ps);
+	return exec_free(x);
 }
 
 static int cmd_run(struct cli *c, int argc, char **argv)
@@ -176,65 +223,159 @@ static int cmd_run(struct cli *c, int argc, char **argv)
 	};
 	struct script sc;
 	unsigned int failed;
+	bool stream;
 	int ret;
 
 	if (argc != 2)
 		return usage_error(c, "%s", "usage: vmcursor run FILE|-");
-	ret = load_script(c, argv[1], &sc);
-	if (ret)
-		return ret;
+	stream = !strcmp(argv[1], "-");
+	if (!stream) {
+		ret = load_script(c, argv[1], &sc, &p);
+		/* Nothing ran; JSON still ends with its summary. */
+		if (ret && p.nparse && c->json)
+			print_summary(&p, &sc);
+		if (ret) {
+			printer_free(&p);
+			script_free(&sc);
+			return ret;
+		}
+	}
 	ret = open_space(c, &cfg.be, &cfg.info);
 	if (ret) {
-		script_free(&sc);
+		if (!stream)
+			script_free(&sc);
+		printer_free(&p);
 		return ret;
 	}
-	failed = exec_script(&cfg, &sc);
-	cfg.be->ops->destroy(cfg.be);
-	if (!c->json)
-		print_summary(&p, &sc);
+	failed = stream ? run_stream(&p, &cfg, &sc) : exec_script(&cfg, &sc);
+	vmcl_close(cfg.be);
+	ret = p.nparse ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_OK;
+	print_summary(&p, &sc);
+	printer_free(&p);
 	script_free(&sc);
-	return failed ? EXIT_FAILED : EXIT_OK;
+	return ret;
 }
 
+/* lint's findings: parse errors and statements certain to fail. */
+struct lint_out {
+	struct cli *c;
+	const char *file;
+	struct json j;
+	size_t nparse;
+	size_t nfail;
+};
+
+static void lint_parse_error(void *ctx, const struct parse_error *e)
+{
+	struct lint_out *o = ctx;
+
+	o->nparse++;
+	if (!o->c->json) {
+		fprintf(o->c->err, "vmcursor: %s:%u: %s\n", o->file, e->line,
+			e->msg);
+		return;
+	}
+	json_begin_object(&o->j);
+	json_kv_u64(&o->j, "line", e->line);
+	json_kv_string(&o->j, "kind", "parse");
+	json_kv_string(&o->j, "error", e->msg);
+	json_end_object(&o->j);
+}
+
+static void lint_finding(void *ctx, const struct lint_finding *f)
+{
+	struct lint_out *o = ctx;
+	char ebuf[ERRNO_BUF], xbuf[ERRNO_BUF];
+
+	o->nfail++;
+	errno_text(f->err, ebuf);
+	errno_text(f->st->expect, xbuf);
+	if (!o->c->json) {
+		fprintf(o->c->err, "vmcursor: %s:%u: %s: will fail with %s%s%s"
+			"%s%s\n", o->file, f->st->line, stmt_name(f->st->kind),
+			ebuf, f->cause.text[0] ? " - " : "", f->cause.text,
+			f->st->expect ? ", but expects " : "",
+			f->st->expect ? xbuf : "");
+		return;
+	}
+	json_begin_object(&o->j);
+	json_kv_u64(&o->j, "line", f->st->line);
+	json_kv_string(&o->j, "kind", "runtime");
+	json_kv_string(&o->j, "cmd", stmt_name(f->st->kind));
+	json_kv_string(&o->j, "errno", ebuf);
+	json_kv_string(&o->j, "error", strerror(f->err));
+	json_cause(&o->j, &f->cause);
+	if (f->st->expect)
+		json_kv_string(&o->j, "expect", xbuf);
+	json_end_object(&o->j);
+}
+
+/*
+ * Parse errors first, then (on what parsed) the statements that are
+ * certain to fail: exit status 2 for a parse error, else 1 for a
+ * certain failure, else 0.
+ */
 static int cmd_lint(struct cli *c, int argc, char **argv)
 {
+	struct lint_out o = { .c = c };
 	struct script sc;
-	size_t i, blocks = 0, stmts = 0;
-	int ret;
+	size_t i, blocks = 0, stmts = 0, len = 0;
+	char *text, ctx[512];
+	int err;
 
 	if (argc != 2)
 		return usage_error(c, "%s", "usage: vmcursor lint FILE|-");
-	ret = load_script(c, argv[1], &sc);
-	if (ret)
-		return ret;
+	o.file = strcmp(argv[1], "-") ? argv[1] : "<stdin>";
+	text = read_all(argv[1], &len, &err);
+	if (!text) {
+		snprintf(ctx, sizeof(ctx), "cannot read %s", o.file);
+		sys_error(c, ctx, err, NULL);
+		return EXIT_USAGE;
+	}
+	if (c->json) {
+		json_init(&o.j, c->out);
+		json_begin_object(&o.j);
+		json_kv_u64(&o.j, "schema", JSON_SCHEMA);
+		json_kv_string(&o.j, "file", o.file);
+		json_key(&o.j, "errors");
+		json_begin_array(&o.j);
+	}
+	script_parse_all(o.file, text, len, &sc, lint_parse_error, &o);
+	free(text);
+	lint_script(&sc, lint_finding, &o);
 	/* Count as "run" does: 'end' is part of its block. */
 	for (i = 0; i < sc.n; i++) {
 		blocks += sc.stmts[i].kind == ST_CURSOR;
 		stmts += sc.stmts[i].kind != ST_END;
 	}
 	if (c->json) {
-		struct json j;
-
-		json_init(&j, c->out);
-		json_begin_object(&j);
-		json_kv_string(&j, "file", sc.name);
-		json_kv_bool(&j, "ok", true);
-		json_kv_u64(&j, "statements", stmts);
-		json_kv_u64(&j, "cursor_blocks", blocks);
-		json_end_object(&j);
+		json_end_array(&o.j);
+		json_kv_bool(&o.j, "ok", !o.nparse && !o.nfail);
+		json_kv_u64(&o.j, "statements", stmts);
+		json_kv_u64(&o.j, "cursor_blocks", blocks);
+		json_kv_u64(&o.j, "parse_errors", o.nparse);
+		json_kv_u64(&o.j, "runtime_errors", o.nfail);
+		json_end_object(&o.j);
 		fputc('\n', c->out);
-	} else {
+	} else if (!o.nparse && !o.nfail) {
 		fprintf(c->out, "%s: ok, %zu statement%s, %zu cursor block%s\n",
 			sc.name, stmts, stmts == 1 ? "" : "s", blocks,
 			blocks == 1 ? "" : "s");
+	} else {
+		fprintf(c->out, "%s: %zu error%s (%zu parse, %zu certain to "
+			"fail at run time), %zu statement%s, %zu cursor "
+			"block%s\n", sc.name, o.nparse + o.nfail,
+			o.nparse + o.nfail == 1 ? "" : "s", o.nparse, o.nfail,
+			stmts, stmts == 1 ? "" : "s", blocks,
+			blocks == 1 ? "" : "s");
 	}
 	script_free(&sc);
-	return EXIT_OK;
+	return o.nparse ? EXIT_USAGE : o.nfail ? EXIT_FAILED : EXIT_OK;
 }
 
 static int cmd_info(struct cli *c, int argc, char **argv)
 {
-	struct backend *be;
+	struct vmcl *be;
 	struct vmc_info info;
 	const char *dev = c->fake ? "fake" : c->device;
 	int ret;
@@ -245,7 +386,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	ret = open_space(c, &be, &info);
 	if (ret)
 		return ret;
-	be->ops->destroy(be);
+	vmcl_close(be);
 	if (c->json)
 		print_info_json(c->out, dev, &info);
 	else
@@ -258,7 +399,7 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
 	struct bench_report r = { 0 };
 	struct bench_opts o;
 	struct vmc_info info;
-	struct backend *be;
+	struct vmcl *be;
 	int ret;
 
 	bench_default_opts(&o);
@@ -273,7 +414,7 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	bench_run(be, &o, &r, c->err);
-	be->ops->destroy(be);
+	vmcl_close(be);
 	if (c->json)
 		bench_print_json(c->out, &r);
 	else

@@ -9,18 +9,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 #include "exec.h"
 #include "util.h"
 
 struct exec {
 	const struct exec_cfg *cfg;
-	struct backend *be;
+	struct vmcl *be;
 	const struct script *sc;
+	/* Per frame name; grown as a streamed script defines names. */
 	uint32_t *handles;	/* live handle per frame name, 0 if none */
 	uint32_t *last;		/* last handle per name, to name old leaves */
+	struct frame_state *fs;	/* what happened to each name, for causes */
+	size_t nframes, cap_handles, cap_last, cap_fs;
+	uint64_t held_pages;	/* pages of the frames not dropped */
 	unsigned int failures;
 };
+
+/* What explain() may know about a statement outside a cursor block. */
+static struct known known_of(const struct exec *x)
+{
+	return (struct known){
+		.sc = x->sc, .info = &x->cfg->info, .frames = x->fs,
+		.held_pages = x->held_pages,
+	};
+}
 
 /* The script's name for a handle: a live frame first, then a dropped one. */
 static const char *name_of(const struct exec *x, uint32_t handle)
@@ -50,8 +63,12 @@ void exec_settle(struct result *r, bool skip_ok)
 		r->failed = r->err || r->why[0];
 }
 
-static void finish(struct exec *x, struct result *r, bool skip_ok)
+/* The cause of a failure; @k is the state the statement ran in. */
+static void finish_in(struct exec *x, struct result *r, bool skip_ok,
+		      const struct known *k)
 {
+	if (r->err && !r->why[0] && !r->skipped)
+		explain(k, r->st, r->err, r->done, &r->cause);
 	exec_settle(r, skip_ok);
 	x->failures += r->failed;
 	x->cfg->emit(x->cfg->ctx, x->sc, r);
@@ -60,20 +77,31 @@ static void finish(struct exec *x, struct result *r, bool skip_ok)
 	free(r->report);
 }
 
+static void finish(struct exec *x, struct result *r, bool skip_ok)
+{
+	struct known k = known_of(x);
+
+	finish_in(x, r, skip_ok, &k);
+}
+
 static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
 {
 	struct vmc_frame_alloc a = { .size = sizeof(a), .order = st->order };
 
 	r->frame = x->sc->frames[st->frame];
-	r->err = x->be->ops->frame_alloc(x->be, &a);
+	r->err = -vmcl_ioctl_frame_alloc(x->be, &a);
 	if (r->err)
 		return;
+	x->fs[st->frame] = (struct frame_state){
+		.live = true, .order = st->order, .alloc_line = st->line,
+	};
 	if (!a.out_handle) {
 		r->err = EPROTO;
 		snprintf(r->why, sizeof(r->why), "the kernel returned handle 0");
 		return;
 	}
 	x->handles[st->frame] = x->last[st->frame] = a.out_handle;
+	x->held_pages += 1ULL << st->order;
 	r->handle = a.out_handle;
 	r->paddr = x->cfg->show_paddr ? a.out_paddr : 0;
 }
@@ -86,9 +114,22 @@ static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
 	d.handle = x->handles[st->frame];
 	r->frame = x->sc->frames[st->frame];
 	r->handle = d.handle;
-	r->err = x->be->ops->frame_drop(x->be, &d);
-	if (!r->err)
-		x->handles[st->frame] = 0;
+	r->err = -vmcl_ioctl_frame_drop(x->be, &d);
+	if (r->err)
+		return;
+	x->handles[st->frame] = 0;
+	if (x->fs[st->frame].live)
+		x->held_pages -= 1ULL << x->fs[st->frame].order;
+	x->fs[st->frame].live = false;
+	x->fs[st->frame].drop_line = st->line;
+}
+
+/* A failed 'frame': the name has no handle, and the tool knows why. */
+static void frame_failed(struct exec *x, const struct stmt *st)
+{
+	x->fs[st->frame].live = false;
+	x->fs[st->frame].drop_line = 0;
+	x->fs[st->frame].fail_line = st->line;
 }
 
 void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
@@ -179,20 +220,31 @@ static size_t run_cursor(struct exec *x, size_t ci)
 		.result_size = sizeof(*res),
 	};
 	struct result r = { .st = cur };
+	struct known k = known_of(x);
 	bool failed_before = false;
 	size_t i;
 
 	build_batch(x->sc, ci, x->handles, ops);
-	r.err = x->be->ops->batch(x->be, &b);
+	r.err = -vmcl_ioctl_batch(x->be, &b);
 	r.nr_done = b.out_nr_done;
 	finish(x, &r, false);
+	/* Each op runs where the ones before it left the cursor. */
+	k.in_cursor = true;
+	k.start = cur->start;
+	k.end = cur->end;
+	k.va = cur->start;
+	k.va_known = true;
 	/* No cursor, no ops: they are not printed (the cursor line failed). */
 	for (i = 0; !r.err && i < cur->nops; i++) {
 		struct result o = { .st = &x->sc->stmts[ci + 1 + i] };
 
 		op_result(x, o.st, &res[i], &o);
-		finish(x, &o, cur->stop && failed_before);
+		finish_in(x, &o, cur->stop && failed_before, &k);
 		failed_before |= o.err != 0;
+		if (o.err || o.skipped || o.why[0] || o.st->kind == ST_QUERY)
+			continue;
+		k.va = o.st->kind == ST_PROTECT_NEXT &&
+		       (res[i].flags & VMC_RES_FOUND) ? res[i].end : res[i].va;
 	}
 	free(ops);
 	free(res);
@@ -220,7 +272,7 @@ static void run_probe(struct exec *x, const struct stmt *st, struct result *r)
 
 		chunk = len - r->done < max ? len - r->done : max;
 		p.len = chunk;
-		r->err = x->be->ops->probe(x->be, &p);
+		r->err = -vmcl_ioctl_probe(x->be, &p);
 		if (r->err) {
 			/* out_done is meaningful on EFAULT; never trust more. */
 			if (r->err == EFAULT && p.out_done < chunk)
@@ -249,7 +301,7 @@ static void run_dump(struct exec *x, struct result *r)
 			.entry_size = sizeof(*e),
 		};
 
-		r->err = x->be->ops->dump(x->be, &d);
+		r->err = -vmcl_ioctl_dump(x->be, &d);
 		if (r->err)
 			break;
 		if (d.out_nr > chunk || d.out_next <= start) {
@@ -288,7 +340,7 @@ static void run_check(struct exec *x, struct result *r)
 	r->chk.size = sizeof(r->chk);
 	r->chk.msg = (uintptr_t)msg;
 	r->chk.msg_len = len;
-	r->err = x->be->ops->check(x->be, &r->chk);
+	r->err = -vmcl_ioctl_check(x->be, &r->chk);
 	r->report = msg ? xstrndup(msg, strnlen(msg, len)) : xstrndup("", 0);
 	free(msg);
 	r->chk.msg = 0;
@@ -302,7 +354,7 @@ static void run_stats(struct exec *x, const struct stmt *st, struct result *r)
 {
 	r->stats.size = sizeof(r->stats);
 	r->stats.flags = st->global ? VMC_STATS_GLOBAL : 0;
-	r->err = x->be->ops->stats(x->be, &r->stats);
+	r->err = -vmcl_ioctl_stats(x->be, &r->stats);
 }
 
 /* Run the statement at @i; returns the index of the next one. */
@@ -316,6 +368,8 @@ static size_t run_one(struct exec *x, size_t i)
 		return run_cursor(x, i);
 	case ST_FRAME:
 		run_frame(x, st, &r);
+		if (r.err)
+			frame_failed(x, st);
 		break;
 	case ST_DROP:
 		run_drop(x, st, &r);
@@ -341,16 +395,66 @@ static size_t run_one(struct exec *x, size_t i)
 	return i + 1;
 }
 
+struct exec *exec_new(const struct exec_cfg *cfg, const struct script *sc)
+{
+	struct exec *x = xcalloc(1, sizeof(*x));
+
+	x->cfg = cfg;
+	x->be = cfg->be;
+	x->sc = sc;
+	return x;
+}
+
+/* Room for the frame names the script has now (zeroed: no handle). */
+static void grow_frames(struct exec *x)
+{
+	size_t n = x->sc->nframes;
+
+	if (n <= x->nframes)
+		return;
+	grow_array((void **)&x->handles, &x->cap_handles, n,
+		   sizeof(*x->handles));
+	grow_array((void **)&x->last, &x->cap_last, n, sizeof(*x->last));
+	grow_array((void **)&x->fs, &x->cap_fs, n, sizeof(*x->fs));
+	memset(x->handles + x->nframes, 0,
+	       (n - x->nframes) * sizeof(*x->handles));
+	memset(x->last + x->nframes, 0, (n - x->nframes) * sizeof(*x->last));
+	memset(x->fs + x->nframes, 0, (n - x->nframes) * sizeof(*x->fs));
+	x->nframes = n;
+}
+
+size_t exec_run(struct exec *x, size_t from, size_t to)
+{
+	const struct stmt *st;
+	size_t i = from;
+
+	grow_frames(x);
+	while (i < to) {
+		st = &x->sc->stmts[i];
+		/* A block with a parse error (streamed scripts) never runs. */
+		if (st->kind == ST_CURSOR && st->bad)
+			i += st->nops + 2;
+		else
+			i = run_one(x, i);
+	}
+	return i;
+}
+
+unsigned int exec_free(struct exec *x)
+{
+	unsigned int failures = x->failures;
+
+	free(x->handles);
+	free(x->last);
+	free(x->fs);
+	free(x);
+	return failures;
+}
+
 unsigned int exec_script(const struct exec_cfg *cfg, const struct script *sc)
 {
-	struct exec x = { .cfg = cfg, .be = cfg->be, .sc = sc };
-	size_t i = 0;
+	struct exec *x = exec_new(cfg, sc);
 
-	x.handles = xcalloc(sc->nframes, sizeof(*x.handles));
-	x.last = xcalloc(sc->nframes, sizeof(*x.last));
-	while (i < sc->n)
-		i = run_one(&x, i);
-	free(x.handles);
-	free(x.last);
-	return x.failures;
+	exec_run(x, 0, sc->n);
+	return exec_free(x);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmcursor tool: script execution. Turns statements into backend calls and
- * each executed statement into a struct result, handed to a printer.
+ * vmcursor tool: script execution. Turns statements into libvmcursor calls
+ * and each executed statement into a struct result (with the cause of a
+ * failure, explain.h), handed to a printer.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -12,10 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
+#include "explain.h"
 #include "parse.h"
 
-struct backend;
+struct vmcl;
 
 /* One leaf of a dump, with the script's name for its frame (or NULL). */
 struct map_entry {
@@ -43,6 +45,7 @@ struct map_entry {
  * @report: check: the kernel's text report ("" if none)
  * @stats: stats: the counters
  * @nr_done: cursor: ops the batch ran
+ * @cause: why it failed, as far as the tool can tell (explain.h)
  */
 struct result {
 	const struct stmt *st;
@@ -62,6 +65,7 @@ struct result {
 	char *report;
 	struct vmc_stats stats;
 	uint32_t nr_done;
+	struct cause cause;
 };
 
 typedef void (*emit_fn)(void *ctx, const struct script *sc,
@@ -79,7 +83,7 @@ typedef void (*emit_fn)(void *ctx, const struct script *sc,
  * @ctx: passed to @emit
  */
 struct exec_cfg {
-	struct backend *be;
+	struct vmcl *be;
 	struct vmc_info info;
 	uint32_t dump_chunk;
 	uint32_t check_msg_len;
@@ -93,6 +97,17 @@ struct exec_cfg {
 
 /* Run every statement; returns how many failed (0: exit status 0). */
 unsigned int exec_script(const struct exec_cfg *cfg, const struct script *sc);
+
+/*
+ * The same a piece at a time, for a script that grows while it runs
+ * ("run -"): exec_run() runs sc->stmts[from, to), which must be whole
+ * statements and blocks (a block marked bad is skipped), and returns @to.
+ * exec_free() returns how many statements failed.
+ */
+struct exec;
+struct exec *exec_new(const struct exec_cfg *cfg, const struct script *sc);
+size_t exec_run(struct exec *x, size_t from, size_t to);
+unsigned int exec_free(struct exec *x);
 
 /*
  * The ops of the cursor block whose CURSOR is sc->stmts[ci], with frame

@@ -67,14 +67,51 @@ void json_end_array(struct json *j)
 	json_close(j, ']');
 }
 
+/*
+ * Length of the valid UTF-8 sequence at @s (at most @len bytes) that
+ * encodes a code point of 0x80 or more, or 0: overlong forms, surrogates
+ * and values past U+10FFFF are not valid.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * Valid UTF-8 passes through; a byte that is not part of a valid sequence
+ * (the kernel's text is not UTF-8-checked) becomes \u00XX, so the output
+ * is always valid JSON in valid UTF-8.
+ */
 static void json_quoted(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n;
 	unsigned char c;
 
 	fputc('"', f);
 	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
+		c = u[i];
 		switch (c) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
@@ -84,11 +121,15 @@ static void json_quoted(FILE *f, const char *s, size_t len)
 		case '\b': fputs("\\b", f); break;
 		case '\f': fputs("\\f", f); break;
 		default:
-			/* Non-ASCII too: the kernel's text is not UTF-8-checked. */
-			if (c < 0x20 || c >= 0x7f)
+			n = c >= 0x80 ? utf8_seq(u + i, len - i) : 0;
+			if (n) {
+				fwrite(u + i, 1, n, f);
+				i += n - 1;
+			} else if (c < 0x20 || c >= 0x7f) {
 				fprintf(f, "\\u%04x", c);
-			else
+			} else {
 				fputc(c, f);
+			}
 		}
 	}
 	fputc('"', f);

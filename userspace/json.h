@@ -2,8 +2,9 @@
 /*
  * vmcursor tool: a minimal streaming JSON writer (after iproute2's
  * json_writer, much smaller). Output is compact, ", " and ": " separated,
- * and always valid JSON: strings are escaped, bytes outside printable
- * ASCII become \u00XX.
+ * and always valid JSON in valid UTF-8: strings are escaped, valid UTF-8
+ * passes through, control characters, DEL and bytes that are not valid
+ * UTF-8 become \u00XX.
  *
  * Copyright (C) 2026 The vmcursor authors
  */

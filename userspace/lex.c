@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "lex.h"
 #include "util.h"
 

@@ -9,24 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "lex.h"
 #include "parse.h"
 #include "util.h"
-
-#define NO_CURSOR	((size_t)-1)
-
-struct parser {
-	struct script *sc;
-	struct parse_error *err;
-	unsigned int line;
-	struct tokens tok;
-	size_t cursor;		/* index of the open CURSOR, or NO_CURSOR */
-	/* Per frame name, parallel to sc->frames. */
-	unsigned int *live;	/* line of the live definition, 0 if none */
-	unsigned int *order;	/* order of the latest definition */
-	size_t cap_live, cap_order;
-};
 
 struct stmt_def {
 	const char *name;
@@ -38,6 +24,14 @@ struct stmt_def {
 		     size_t nargs);
 };
 
+static int perr_at(struct parser *p, unsigned int line, const char *fmt,
+		   va_list ap)
+{
+	p->err->line = line;
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	return -1;
+}
+
 static int perr(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -45,9 +39,22 @@ static int perr(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	p->err->line = p->line;
 	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	perr_at(p, p->line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An error reported at another line than the current one. */
+static int perr_line(struct parser *p, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr_line(struct parser *p, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	perr_at(p, line, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -142,10 +149,6 @@ static int parse_drop(struct parser *p, struct stmt *st,
 static int parse_cursor(struct parser *p, struct stmt *st,
 			struct token *arg, size_t nargs)
 {
-	if (p->cursor != NO_CURSOR)
-		return perr(p, "nested cursor block (the block opened at line "
-			    "%u is still open)",
-			    p->sc->stmts[p->cursor].line);
 	if (want_number(p, &arg[0], "start", &st->start) ||
 	    want_number(p, &arg[1], "end", &st->end))
 		return -1;
@@ -155,7 +158,6 @@ static int parse_cursor(struct parser *p, struct stmt *st,
 				    "is 'stop')", TOKARG(arg[2].text));
 		st->stop = true;
 	}
-	p->cursor = p->sc->n;	/* this statement's index, once added */
 	return 0;
 }
 
@@ -166,19 +168,15 @@ static int parse_end(struct parser *p, struct stmt *st,
 
 	(void)nargs;
 	(void)arg;
-	if (p->cursor == NO_CURSOR)
-		return perr(p, "'end' without 'cursor'");
 	if (st->expect)
 		return perr(p, "'end' cannot expect an error (put 'expect' "
 			    "on the cursor line)");
 	cur = &p->sc->stmts[p->cursor];
-	if (cur->nops > VMC_MAX_BATCH_OPS) {
-		p->line = cur->line;
-		return perr(p, "cursor block has %zu ops, more than the limit "
-			    "of %u (VMC_MAX_BATCH_OPS); use several blocks",
-			    cur->nops, VMC_MAX_BATCH_OPS);
-	}
-	p->cursor = NO_CURSOR;
+	if (cur->nops > VMC_MAX_BATCH_OPS)
+		return perr_line(p, cur->line, "cursor block has %zu ops, more "
+				 "than the limit of %u (VMC_MAX_BATCH_OPS); "
+				 "use several blocks", cur->nops,
+				 VMC_MAX_BATCH_OPS);
 	return 0;
 }
 
@@ -367,40 +365,61 @@ static int parse_expect(struct parser *p, size_t *n, int *expect)
 	return 0;
 }
 
+static void push_stmt(struct parser *p, const struct stmt *st)
+{
+	grow_array((void **)&p->sc->stmts, &p->sc->cap_stmts, p->sc->n + 1,
+		   sizeof(*st));
+	p->sc->stmts[p->sc->n++] = *st;
+}
+
+/* Close the open block with an END at @line; @bad: it must not run. */
+static void close_block(struct parser *p, unsigned int line, bool bad)
+{
+	struct stmt end = { .kind = ST_END, .line = line };
+
+	p->sc->stmts[p->cursor].bad |= bad;
+	push_stmt(p, &end);
+	p->cursor = NO_CURSOR;
+}
+
+/*
+ * A statement in the wrong place. Inside a block, a statement that belongs
+ * outside (or another 'cursor') most likely means a missing 'end': the
+ * block is closed there, as bad, so that the lines after it are judged
+ * outside of it.
+ */
 static int check_placement(struct parser *p, const struct stmt_def *d)
 {
 	bool in_block = p->cursor != NO_CURSOR;
+	unsigned int open_line = in_block ? p->sc->stmts[p->cursor].line : 0;
 
+	if (d->kind == ST_END && !in_block)
+		return perr(p, "'end' without 'cursor'");
 	if (stmt_is_op(d->kind) && !in_block)
 		return perr(p, "'%s' is only valid inside a cursor block "
 			    "(cursor START END ... end)", d->name);
+	if (d->kind == ST_CURSOR && in_block) {
+		close_block(p, p->line, true);
+		return perr(p, "nested cursor block (the block opened at line "
+			    "%u is still open)", open_line);
+	}
 	if (!stmt_is_op(d->kind) && d->kind != ST_END &&
-	    d->kind != ST_CURSOR && in_block)
+	    d->kind != ST_CURSOR && in_block) {
+		close_block(p, p->line, true);
 		return perr(p, "'%s' is not allowed inside a cursor block "
 			    "(close the block opened at line %u with 'end' "
-			    "first)", d->name, p->sc->stmts[p->cursor].line);
+			    "first)", d->name, open_line);
+	}
 	return 0;
 }
 
-static int parse_statement(struct parser *p)
+/* Arguments of @d in @t[1..n): count, strings, then its own parser. */
+static int parse_args(struct parser *p, const struct stmt_def *d,
+		      struct stmt *st, size_t n)
 {
 	struct token *t = p->tok.v;
-	const struct stmt_def *d;
-	struct stmt st;
-	size_t n = p->tok.n, i;
+	size_t i;
 
-	if (!n)
-		return 0;
-	if (t[0].quoted)
-		return perr(p, "a statement cannot start with a string");
-	d = find_def(t[0].text);
-	if (!d)
-		return perr(p, "unknown statement " TOKFMT, TOKARG(t[0].text));
-	memset(&st, 0, sizeof(st));
-	st.kind = d->kind;
-	st.line = p->line;
-	if (parse_expect(p, &n, &st.expect) || check_placement(p, d))
-		return -1;
 	if (n - 1 < d->min_args || n - 1 > d->max_args)
 		return perr(p, "'%s' takes %s%zu argument%s (usage: %s)",
 			    d->name, d->min_args == d->max_args ? "" :
@@ -412,15 +431,73 @@ static int parse_statement(struct parser *p)
 		if (t[i].quoted && d->kind != ST_WRITE)
 			return perr(p, "unexpected string in '%s' (usage: %s)",
 				    d->name, d->usage);
-	if (d->parse(p, &st, t + 1, n - 1)) {
-		free(st.data);
+	return d->parse(p, st, t + 1, n - 1);
+}
+
+/*
+ * Keep the structure of the script after an error on this line: a bad
+ * 'cursor' line still opens its block and a bad 'end' still closes it,
+ * both marked bad; any other error inside a block marks the block bad.
+ * So one error yields one message, and the lines after it are still
+ * checked.
+ */
+static void recover(struct parser *p, const struct stmt_def *d,
+		    struct stmt *st, bool placed)
+{
+	bool in_block = p->cursor != NO_CURSOR;
+
+	free(st->data);
+	st->data = NULL;
+	if (placed && d->kind == ST_CURSOR && !in_block) {
+		st->bad = true;
+		st->nops = 0;
+		p->cursor = p->sc->n;
+		push_stmt(p, st);
+	} else if (in_block && placed && d->kind == ST_END) {
+		close_block(p, p->line, true);
+	} else if (in_block) {
+		p->sc->stmts[p->cursor].bad = true;
+	}
+}
+
+static int parse_statement(struct parser *p)
+{
+	struct token *t = p->tok.v;
+	const struct stmt_def *d;
+	struct stmt st;
+	size_t n = p->tok.n;
+	bool nested;
+
+	if (!n)
+		return 0;
+	if (t[0].quoted || !(d = find_def(t[0].text))) {
+		if (p->cursor != NO_CURSOR)
+			p->sc->stmts[p->cursor].bad = true;
+		return t[0].quoted ?
+		       perr(p, "a statement cannot start with a string") :
+		       perr(p, "unknown statement " TOKFMT, TOKARG(t[0].text));
+	}
+	memset(&st, 0, sizeof(st));
+	st.kind = d->kind;
+	st.line = p->line;
+	nested = d->kind == ST_CURSOR && p->cursor != NO_CURSOR;
+	if (check_placement(p, d)) {
+		/* A nested 'cursor' still opens its block, as bad. */
+		if (nested)
+			recover(p, d, &st, true);
+		return -1;
+	}
+	if (parse_expect(p, &n, &st.expect) || parse_args(p, d, &st, n)) {
+		recover(p, d, &st, true);
 		return -1;
 	}
 	if (stmt_is_op(st.kind))
 		p->sc->stmts[p->cursor].nops++;
-	grow_array((void **)&p->sc->stmts, &p->sc->cap_stmts, p->sc->n + 1,
-		   sizeof(st));
-	p->sc->stmts[p->sc->n++] = st;
+	if (st.kind == ST_CURSOR)
+		p->cursor = p->sc->n;
+	push_stmt(p, &st);
+	if (st.kind == ST_END)
+		p->cursor = NO_CURSOR;
 	return 0;
 }
 
@@ -438,35 +515,103 @@ void script_free(struct script *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-int script_parse(const char *name, const char *text, size_t len,
-		 struct script *sc, struct parse_error *err)
+void parser_init(struct parser *p, struct script *sc, const char *name)
 {
-	struct parser p = { .sc = sc, .err = err, .cursor = NO_CURSOR };
-	const char *line = text, *nl, *why;
-	size_t rest = len;
-	int ret = 0;
-
+	memset(p, 0, sizeof(*p));
 	memset(sc, 0, sizeof(*sc));
-	memset(err, 0, sizeof(*err));
 	sc->name = xstrndup(name, strlen(name));
-	while (rest && !ret) {
-		p.line++;
+	p->sc = sc;
+	p->cursor = NO_CURSOR;
+}
+
+int parser_line(struct parser *p, const char *line, size_t len,
+		struct parse_error *err)
+{
+	const char *why;
+
+	p->err = err;
+	p->line++;
+	why = lex_line(line, len, &p->tok);
+	if (why) {
+		if (p->cursor != NO_CURSOR)
+			p->sc->stmts[p->cursor].bad = true;
+		return perr(p, "%s", why);
+	}
+	return parse_statement(p);
+}
+
+int parser_finish(struct parser *p, struct parse_error *err)
+{
+	unsigned int line;
+
+	p->err = err;
+	if (p->cursor == NO_CURSOR)
+		return 0;
+	line = p->sc->stmts[p->cursor].line;
+	close_block(p, p->line, true);
+	return perr_line(p, line, "cursor block is never closed (missing "
+			 "'end')");
+}
+
+bool parser_in_block(const struct parser *p)
+{
+	return p->cursor != NO_CURSOR;
+}
+
+void parser_free(struct parser *p)
+{
+	tokens_free(&p->tok);
+	free(p->live);
+	free(p->order);
+	p->live = NULL;
+	p->order = NULL;
+}
+
+size_t script_parse_all(const char *name, const char *text, size_t len,
+			struct script *sc, parse_report_fn report, void *ctx)
+{
+	struct parser p;
+	struct parse_error err;
+	const char *line = text, *nl;
+	size_t rest = len, nerr = 0;
+
+	parser_init(&p, sc, name);
+	while (rest) {
 		nl = memchr(line, '\n', rest);
-		why = lex_line(line, nl ? (size_t)(nl - line) : rest, &p.tok);
-		ret = why ? perr(&p, "%s", why) : parse_statement(&p);
+		if (parser_line(&p, line, nl ? (size_t)(nl - line) : rest,
+				&err)) {
+			nerr++;
+			if (report)
+				report(ctx, &err);
+		}
 		if (!nl)
 			break;
 		rest -= (size_t)(nl - line) + 1;
 		line = nl + 1;
 	}
-	if (!ret && p.cursor != NO_CURSOR) {
-		p.line = sc->stmts[p.cursor].line;
-		ret = perr(&p, "cursor block is never closed (missing 'end')");
+	if (parser_finish(&p, &err)) {
+		nerr++;
+		if (report)
+			report(ctx, &err);
 	}
-	tokens_free(&p.tok);
-	free(p.live);
-	free(p.order);
-	if (ret)
-		script_free(sc);
-	return ret;
+	parser_free(&p);
+	return nerr;
+}
+
+static void keep_first(void *ctx, const struct parse_error *e)
+{
+	struct parse_error *first = ctx;
+
+	if (!first->msg[0])
+		*first = *e;
+}
+
+int script_parse(const char *name, const char *text, size_t len,
+		 struct script *sc, struct parse_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (!script_parse_all(name, text, len, sc, keep_first, err))
+		return 0;
+	script_free(sc);
+	return -1;
 }

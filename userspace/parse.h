@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lex.h"
+
 enum stmt_kind {
 	/* Outside cursor blocks. */
 	ST_FRAME,
@@ -58,6 +60,7 @@ enum stmt_kind {
  * @data: WRITE: bytes to write (owned)
  * @data_len: WRITE: number of bytes
  * @global: STATS: module-wide counters
+ * @bad: CURSOR: the block has a parse error and must not run
  */
 struct stmt {
 	enum stmt_kind kind;
@@ -79,6 +82,7 @@ struct stmt {
 	unsigned char *data;
 	size_t data_len;
 	bool global;
+	bool bad;
 };
 
 /**
@@ -115,11 +119,51 @@ struct parse_error {
 
 /*
  * Parse @len bytes of @text. On success fills @sc (free it with
- * script_free()) and returns 0; on error fills @err, frees everything it
- * allocated and returns -1.
+ * script_free()) and returns 0; on error fills @err with the first error,
+ * frees everything it allocated and returns -1.
  */
 int script_parse(const char *name, const char *text, size_t len,
 		 struct script *sc, struct parse_error *err);
+
+typedef void (*parse_report_fn)(void *ctx, const struct parse_error *e);
+
+/*
+ * Parse all of @text, reporting every error (in line order, as found) to
+ * @report; returns how many there were. @sc is filled either way (free it
+ * with script_free()): a line with an error adds no statement, and a
+ * cursor block with one is marked bad (see recover() in parse.c).
+ */
+size_t script_parse_all(const char *name, const char *text, size_t len,
+			struct script *sc, parse_report_fn report, void *ctx);
+
+/*
+ * The incremental parser behind both, for scripts that arrive a line at a
+ * time ("run -"): statements appear in @sc as their lines are parsed; a
+ * cursor block is complete once parser_in_block() is false again.
+ */
+#define NO_CURSOR	((size_t)-1)
+
+struct parser {
+	struct script *sc;
+	struct parse_error *err;
+	unsigned int line;
+	struct tokens tok;
+	size_t cursor;		/* index of the open CURSOR, or NO_CURSOR */
+	/* Per frame name, parallel to sc->frames. */
+	unsigned int *live;	/* line of the live definition, 0 if none */
+	unsigned int *order;	/* order of the latest definition */
+	size_t cap_live, cap_order;
+};
+
+void parser_init(struct parser *p, struct script *sc, const char *name);
+/* One line, without its newline: 0, or -1 with *err filled. */
+int parser_line(struct parser *p, const char *line, size_t len,
+		struct parse_error *err);
+/* End of input: -1 with *err if a block is still open (it is closed, bad). */
+int parser_finish(struct parser *p, struct parse_error *err);
+bool parser_in_block(const struct parser *p);
+/* Frees the parser's own memory, not the script. */
+void parser_free(struct parser *p);
 void script_free(struct script *sc);
 
 /* "frame", "protect_next", ... */

@@ -9,9 +9,9 @@
  *
  * Copyright (C) 2026 The vmcursor authors
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "print.h"
 #include "util.h"
 
@@ -406,8 +406,8 @@ static void text_error(FILE *f, const struct script *sc,
 	if (r->skipped)
 		fputs("the kernel did not run this op", f);
 	else if (r->err)
-		fprintf(f, "%s (%s)", r->why[0] ? r->why : strerror(r->err),
-			ebuf);
+		fprintf(f, "%s (%s)%s%s", r->why[0] ? r->why : strerror(r->err),
+			ebuf, r->cause.text[0] ? " - " : "", r->cause.text);
 	else if (r->why[0])
 		fputs(r->why, f);
 	else
@@ -442,27 +442,103 @@ void print_result_text(struct printer *p, const struct script *sc,
 		fflush(p->out);
 		text_error(p->err, sc, r);
 		fflush(p->err);
-		if (p->nfailed < ARRAY_SIZE(p->failed_lines))
-			p->failed_lines[p->nfailed] = r->st->line;
-		p->nfailed++;
 	}
-	p->shown++;
+}
+
+static void note_line(unsigned int **v, size_t *cap, unsigned int *n,
+		      unsigned int line)
+{
+	grow_array((void **)v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = line;
+}
+
+static void text_lines(FILE *f, const unsigned int *v, unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(f, "line%s", n == 1 ? "" : "s");
+	for (i = 0; i < n && i < 8; i++)
+		fprintf(f, "%s %u", i ? "," : "", v[i]);
+	fputs(n > 8 ? ", ...)" : ")", f);
+}
+
+static void json_summary(struct printer *p, const struct script *sc)
+{
+	struct json j;
+	unsigned int i;
+
+	json_init(&j, p->out);
+	json_begin_object(&j);
+	json_kv_string(&j, "kind", "summary");
+	json_kv_u64(&j, "schema", JSON_SCHEMA);
+	json_kv_string(&j, "file", sc->name);
+	json_kv_u64(&j, "statements", p->shown);
+	json_kv_u64(&j, "failed", p->nfailed);
+	json_key(&j, "failed_lines");
+	json_begin_array(&j);
+	for (i = 0; i < p->nfailed; i++)
+		json_u64(&j, p->failed_lines[i]);
+	json_end_array(&j);
+	json_kv_u64(&j, "parse_errors", p->nparse);
+	json_kv_bool(&j, "ok", !p->nfailed && !p->nparse);
+	json_end_object(&j);
+	fputc('\n', p->out);
 }
 
 void print_summary(struct printer *p, const struct script *sc)
 {
-	unsigned int i, n = p->nfailed;
+	unsigned int n = p->nfailed;
 
-	if (!n) {
-		fprintf(p->out, "%s: %u statement%s run, all succeeded\n",
+	if (p->json) {
+		json_summary(p, sc);
+	} else if (!n) {
+		fprintf(p->out, "%s: %u statement%s run, all succeeded",
 			sc->name, p->shown, p->shown == 1 ? "" : "s");
+	} else {
+		fprintf(p->out, "%s: %u statement%s run, %u failed (", sc->name,
+			p->shown, p->shown == 1 ? "" : "s", n);
+		text_lines(p->out, p->failed_lines, n);
+	}
+	if (!p->json && p->nparse) {
+		fprintf(p->out, "; %u parse error%s (", p->nparse,
+			p->nparse == 1 ? "" : "s");
+		text_lines(p->out, p->parse_lines, p->nparse);
+	}
+	if (!p->json)
+		fputc('\n', p->out);
+	fflush(p->out);
+}
+
+void printer_free(struct printer *p)
+{
+	free(p->failed_lines);
+	free(p->parse_lines);
+	p->failed_lines = p->parse_lines = NULL;
+	p->cap_failed = p->cap_parse = 0;
+}
+
+void print_parse_error(struct printer *p, const char *file,
+		       const struct parse_error *e)
+{
+	struct json j;
+
+	note_line(&p->parse_lines, &p->cap_parse, &p->nparse, e->line);
+	if (!p->json) {
+		fflush(p->out);
+		fprintf(p->err, "vmcursor: %s:%u: %s\n", file, e->line, e->msg);
+		fflush(p->err);
 		return;
 	}
-	fprintf(p->out, "%s: %u statement%s run, %u failed (line%s", sc->name,
-		p->shown, p->shown == 1 ? "" : "s", n, n == 1 ? "" : "s");
-	for (i = 0; i < n && i < ARRAY_SIZE(p->failed_lines); i++)
-		fprintf(p->out, "%s %u", i ? "," : "", p->failed_lines[i]);
-	fputs(n > ARRAY_SIZE(p->failed_lines) ? ", ...)\n" : ")\n", p->out);
+	json_init(&j, p->out);
+	json_begin_object(&j);
+	json_kv_string(&j, "kind", "parse_error");
+	json_kv_string(&j, "file", file);
+	json_kv_u64(&j, "line", e->line);
+	json_kv_string(&j, "error", e->msg);
+	json_end_object(&j);
+	fputc('\n', p->out);
+	if (p->flush)
+		fflush(p->out);
 }
 
 /* ---- JSON ---------------------------------------------------------- */
@@ -671,6 +747,31 @@ static void json_outputs(struct json *j, const struct result *r)
 	}
 }
 
+void json_cause(struct json *j, const struct cause *c)
+{
+	if (c->text[0])
+		json_kv_string(j, "cause", c->text);
+	if (c->cap) {
+		json_kv_string(j, "cap", c->cap);
+		if (c->has_cap_value)
+			json_kv_u64(j, "cap_value", c->cap_value);
+	}
+	if (c->has_va_end)
+		json_kv_hex(j, "va_end", c->va_end);
+	if (c->dropped_at)
+		json_kv_u64(j, "dropped_at", c->dropped_at);
+	if (c->failed_at)
+		json_kv_u64(j, "frame_failed_at", c->failed_at);
+	if (c->has_cursor) {
+		json_kv_hex(j, "cursor_start", c->cursor_start);
+		json_kv_hex(j, "cursor_end", c->cursor_end);
+		if (c->has_cursor_va)
+			json_kv_hex(j, "cursor_va", c->cursor_va);
+	}
+	if (c->has_fault)
+		json_kv_hex(j, "fault_va", c->fault_va);
+}
+
 void print_result_json(FILE *out, const struct result *r)
 {
 	char ebuf[ERRNO_BUF];
@@ -688,6 +789,7 @@ void print_result_json(FILE *out, const struct result *r)
 		json_kv_string(&j, "errno", ebuf);
 		json_kv_string(&j, "error",
 			       r->why[0] ? r->why : strerror(r->err));
+		json_cause(&j, &r->cause);
 	} else if (r->why[0]) {
 		json_kv_null(&j, "errno");
 		json_kv_string(&j, "error", r->why);
@@ -709,12 +811,17 @@ void print_result(void *ctx, const struct script *sc, const struct result *r)
 {
 	struct printer *p = ctx;
 
-	if (p->json) {
+	if (p->json)
 		print_result_json(p->out, r);
-		p->shown++;
-		p->nfailed += r->failed;
-	} else {
+	else
 		print_result_text(p, sc, r);
+	p->shown++;
+	if (r->failed)
+		note_line(&p->failed_lines, &p->cap_failed, &p->nfailed,
+			  r->st->line);
+	if (p->flush) {
+		fflush(p->out);
+		fflush(p->err);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "exec.h"
+#include "json.h"
 
 /* Buffer sizes for the formatters below (longest output + NUL). */
 #define PROP_BUF	16	/* "rwxad:wb" */
@@ -27,21 +28,35 @@ void size_text(uint64_t len, char *buf);
 /* "EINVAL", or "errno 71" for a number without a name. */
 void errno_text(int err, char *buf);
 
+/* Version of the JSON output's shape, in "schema" of the summary. */
+#define JSON_SCHEMA	1
+
 /**
  * struct printer - where and how results go (an emit_fn context)
  * @out: results (stdout)
  * @err: text-mode error messages (stderr)
  * @json: one JSON object per line instead of text
+ * @flush: flush after each result (a script streamed from a pipe)
+ * @file: the script's name, for parse errors
  * @shown: statements printed so far
- * @failed: lines of the failed statements, for the text summary
+ * @nfailed: failed statements
+ * @failed_lines: their lines, for the summary
+ * @nparse: parse errors (streamed scripts)
+ * @parse_lines: their lines
  */
 struct printer {
 	FILE *out;
 	FILE *err;
 	bool json;
+	bool flush;
+	const char *file;
 	unsigned int shown;
 	unsigned int nfailed;
-	unsigned int failed_lines[8];
+	unsigned int *failed_lines;
+	size_t cap_failed;
+	unsigned int nparse;
+	unsigned int *parse_lines;
+	size_t cap_parse;
 };
 
 /* The emit_fn for exec_cfg: ctx is a struct printer. */
@@ -49,8 +64,18 @@ void print_result(void *ctx, const struct script *sc, const struct result *r);
 void print_result_text(struct printer *p, const struct script *sc,
 		       const struct result *r);
 void print_result_json(FILE *out, const struct result *r);
-/* Text mode: the closing "N statements, all succeeded" line. */
+/*
+ * The closing summary: text "N statements run, all succeeded", or the
+ * JSON summary object.
+ */
 void print_summary(struct printer *p, const struct script *sc);
+/* Free what the printer collected. */
+void printer_free(struct printer *p);
+/* A parse error of @file: text on stderr, or a JSON object on stdout. */
+void print_parse_error(struct printer *p, const char *file,
+		       const struct parse_error *e);
+/* The cause fields of a failure (explain.h), for JSON objects. */
+void json_cause(struct json *j, const struct cause *c);
 
 void print_info_text(FILE *out, const char *device, const struct vmc_info *i);
 void print_info_json(FILE *out, const char *device, const struct vmc_info *i);

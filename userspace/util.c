@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "vmcursor.h"
 
 static void out_of_memory(void)
 {
@@ -74,48 +75,12 @@ void grow_array(void **v, size_t *cap, size_t need, size_t size)
 	*cap = ncap;
 }
 
-/*
- * The errnos the ABI documents come first; the rest are the ones a kernel
- * bug or an environment problem could plausibly produce. EOPNOTSUPP and
- * ENOTSUP are the same number on Linux; the ABI says EOPNOTSUPP.
- */
-static const struct {
-	int err;
-	const char *name;
-} errnos[] = {
-	{ ENOTTY, "ENOTTY" }, { E2BIG, "E2BIG" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EINVAL, "EINVAL" },
-	{ ENOENT, "ENOENT" }, { ENOMEM, "ENOMEM" },
-	{ EOVERFLOW, "EOVERFLOW" }, { EFAULT, "EFAULT" },
-	{ ERANGE, "ERANGE" },
-	{ EPERM, "EPERM" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
-	{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { EBADF, "EBADF" },
-	{ EAGAIN, "EAGAIN" }, { EACCES, "EACCES" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" }, { ENFILE, "ENFILE" }, { EMFILE, "EMFILE" },
-	{ ENOSPC, "ENOSPC" }, { EROFS, "EROFS" }, { EPIPE, "EPIPE" },
-	{ EDOM, "EDOM" }, { EDEADLK, "EDEADLK" }, { ENOSYS, "ENOSYS" },
-	{ ENODATA, "ENODATA" }, { EILSEQ, "EILSEQ" }, { ETIMEDOUT, "ETIMEDOUT" },
-	{ ECANCELED, "ECANCELED" }, { EHWPOISON, "EHWPOISON" },
-	{ EPROTO, "EPROTO" },
-};
-
 const char *errno_name(int err)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnos); i++)
-		if (errnos[i].err == err)
-			return errnos[i].name;
-	return NULL;
+	return vmcl_errno_name(err);
 }
 
 int errno_from_name(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnos); i++)
-		if (!strcmp(errnos[i].name, name))
-			return errnos[i].err;
-	return 0;
+	return vmcl_errno_from_name(name);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmcursor tool: allocation helpers and errno names.
+ * vmcursor tool: allocation helpers and errno names (libvmcursor's).
  *
  * Copyright (C) 2026 The vmcursor authors
  */

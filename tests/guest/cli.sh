@@ -3,7 +3,8 @@
 #
 # The tool's command line on the real device: exit statuses 0, 1 and 2; a
 # parse error names the line and runs nothing (the module-wide map counter
-# does not move); usage errors; 'run -' from stdin; lint; 'info' reports
+# does not move); usage errors; 'run -' from stdin, each statement as it
+# arrives; lint; 'info' reports
 # the paging mode the guest runs in (la57 in /proc/cpuinfo, and the
 # harness's --levels) and the module's limits; a missing device.
 #
@@ -94,6 +95,38 @@ rc=0
 (cd "$T" && vmcursor lint parse.vmc) >"$T/lint2.out" 2>"$T/lint2.err" || rc=$?
 expect_rc lint2 2
 has lint2 err "vmcursor: parse.vmc:5: unknown statement 'mapp'"
+
+# 'run -' runs each statement as it is read: the map's line comes back
+# while the writer still holds stdin open.
+mkfifo "$T/fifo"
+vmcursor run - <"$T/fifo" >"$T/stream.out" 2>"$T/stream.err" &
+pid=$!
+exec 3>"$T/fifo"
+printf 'frame a\ncursor 0 4k\n  map a rw\nend\nwrite 0 "hi"\n' >&3
+i=0
+while [ $i -lt 30 ] && ! grep -q '   5: write' "$T/stream.out"; do
+	sleep 1
+	i=$((i + 1))
+done
+has stream out '   3:   map          a+0x0 rw-:wb 4k, cursor now 0x1000'
+has stream out '   5: write          0x0  2 bytes: 6869  "hi"'
+printf 'read 0 2\n' >&3
+exec 3>&-
+rc=0
+wait $pid || rc=$?
+expect_rc stream 0
+has stream out '<stdin>: 5 statements run, all succeeded'
+
+# lint without the module: every parse error, and what is certain to fail.
+printf 'frame a\nmapp\ncursor 0 1m\n  jump 2m\nend\ndrop a\ndrop a\n' >"$T/lint3.vmc"
+rc=0
+(cd "$T" && vmcursor lint lint3.vmc) >"$T/lint3.out" 2>"$T/lint3.err" || rc=$?
+expect_rc lint3 2
+same lint3 err <<'EOF'
+vmcursor: lint3.vmc:2: unknown statement 'mapp'
+vmcursor: lint3.vmc:4: jump: will fail with ERANGE - target 0x200000 is outside the cursor's range 0x0..0x100000
+vmcursor: lint3.vmc:7: drop: will fail with ENOENT - frame 'a' was dropped at line 6
+EOF
 
 # info: the paging mode of this guest.
 if grep -q '^flags.* la57' /proc/cpuinfo; then cpu_levels=5; else cpu_levels=4; fi

@@ -121,7 +121,8 @@ expect.vmc: 41 statements run, all succeeded
 EOF
 
 # The same kind of failures without 'expect': each one is reported on stderr
-# with its line and errno, the script goes on, and the exit status is 1.
+# with its line, errno and cause, the script goes on, and the exit status
+# is 1.
 vmc fails <<'EOF'
 frame a
 cursor 0x800 8k
@@ -139,11 +140,11 @@ check
 EOF
 expect_rc fails 1
 same fails err <<'EOF'
-vmcursor: fails.vmc:2: cursor: Invalid argument (EINVAL)
-vmcursor: fails.vmc:6: jump: Numerical result out of range (ERANGE)
-vmcursor: fails.vmc:7: map: Numerical result out of range (ERANGE)
-vmcursor: fails.vmc:10: read at 0x5000 (0 of 4 bytes done): Bad address (EFAULT)
-vmcursor: fails.vmc:12: drop: No such file or directory (ENOENT)
+vmcursor: fails.vmc:2: cursor: Invalid argument (EINVAL) - start 0x800 is not 4 KiB aligned
+vmcursor: fails.vmc:6: jump: Numerical result out of range (ERANGE) - target 0x200000 is outside the cursor's range 0x0..0x100000
+vmcursor: fails.vmc:7: map: Numerical result out of range (ERANGE) - a 2m leaf at offset 0x0 does not fit in frame 'a' (4k)
+vmcursor: fails.vmc:10: read at 0x5000 (0 of 4 bytes done): Bad address (EFAULT) - fault at 0x5000: the page there is absent or not readable
+vmcursor: fails.vmc:12: drop: No such file or directory (ENOENT) - frame 'a' was dropped at line 11
 EOF
 same fails out <<EOF
    1: frame          a: 4k frame, handle 1
@@ -176,7 +177,7 @@ same stop out <<EOF
 stop.vmc: 7 statements run, 1 failed (line 4)
 EOF
 same stop err <<'EOF'
-vmcursor: stop.vmc:4: jump: Numerical result out of range (ERANGE)
+vmcursor: stop.vmc:4: jump: Numerical result out of range (ERANGE) - target 0x200000 is outside the cursor's range 0x0..0x100000
 EOF
 
 # 'expect' that does not hold is a failure: success, or another errno.
@@ -192,9 +193,36 @@ EOF
 expect_rc mismatch 1
 same mismatch err <<'EOF'
 vmcursor: mismatch.vmc:3: jump: succeeded, but ERANGE was expected
-vmcursor: mismatch.vmc:4: jump: Numerical result out of range (ERANGE), but EINVAL was expected
-vmcursor: mismatch.vmc:6: read at 0x0 (0 of 1 byte done): Bad address (EFAULT), but ENOENT was expected
+vmcursor: mismatch.vmc:4: jump: Numerical result out of range (ERANGE) - target 0x200000 is outside the cursor's range 0x0..0x100000, but EINVAL was expected
+vmcursor: mismatch.vmc:6: read at 0x0 (0 of 1 byte done): Bad address (EFAULT) - fault at 0x0: the page there is absent or not readable, but ENOENT was expected
 vmcursor: mismatch.vmc:7: check: succeeded, but EINVAL was expected
+EOF
+
+# Causes that name the kernel's numbers: va_end, the frame cap.
+vmc causes --json <<EOF
+cursor 0 $past
+end
+frame a
+drop a
+cursor 0 4k
+  map a rw
+end
+EOF
+expect_rc causes 1
+has causes out "{\"line\": 1, \"cmd\": \"cursor\", \"ok\": false, \"errno\": \"ERANGE\", \"error\": \"Numerical result out of range\", \"cause\": \"end $past is past the managed range end (va_end = $va_end)\", \"va_end\": \"$va_end\", \"start\": \"0x0\", \"end\": \"$past\", \"ops\": 0, \"stop\": false}"
+has causes out "{\"line\": 6, \"cmd\": \"map\", \"ok\": false, \"errno\": \"ENOENT\", \"error\": \"No such file or directory\", \"cause\": \"frame 'a' was dropped at line 4\", \"dropped_at\": 4, \"cursor_start\": \"0x0\", \"cursor_end\": \"0x1000\", \"cursor_va\": \"0x0\", \"frame\": \"a\", \"offset\": \"0x0\", \"prop\": \"rw:wb\", \"size\": \"4k\"}"
+# A frame over the frame cap names it and its value. The cap is lowered
+# for this one space (a space takes the caps when it is opened).
+param=/sys/module/vmcursor/parameters/max_frame_pages
+old_cap=$(cat "$param")
+echo 1024 >"$param"
+printf 'frame a 2m\nframe b 2m\nframe c 2m\n' >"$T/cap.vmc"
+rc=0
+(cd "$T" && vmcursor run cap.vmc) >"$T/cap.out" 2>"$T/cap.err" || rc=$?
+echo "$old_cap" >"$param"
+expect_rc cap 1
+same cap err <<'EOF'
+vmcursor: cap.vmc:3: frame: Cannot allocate memory (ENOMEM) - out of memory, or the space's frame cap (max_frame_pages = 1024 pages) would be exceeded: this frame needs 512 pages and frames the script has not dropped hold 1024
 EOF
 
 finish

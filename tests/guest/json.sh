@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# --json: one object per executed statement, exact where the kernel's
+# --json: one object per executed statement (failures with their cause)
+# and a closing summary, exact where the kernel's
 # answer is deterministic (every statement kind, failures with errno and
 # error, 'expect', ops not run after 'stop', a cursor that cannot be
 # created); stats compared with the counter values masked; physical
@@ -69,20 +70,21 @@ same json out <<EOF
 {"line": 15, "cmd": "protect_next", "ok": true, "len": "0x100000", "start": null, "end": null, "cursor": "0x600000"}
 {"line": 16, "cmd": "unmap", "ok": true, "len": "0x1000", "count": 0, "cursor": "0x800000"}
 {"line": 17, "cmd": "flush", "ok": true}
-{"line": 18, "cmd": "jump", "ok": false, "errno": "ERANGE", "error": "Numerical result out of range", "va": "0x800000"}
+{"line": 18, "cmd": "jump", "ok": false, "errno": "ERANGE", "error": "Numerical result out of range", "cause": "target 0x800000 is outside the cursor's range 0x0..0x800000", "cursor_start": "0x0", "cursor_end": "0x800000", "cursor_va": "0x800000", "va": "0x800000"}
 {"line": 20, "cmd": "write", "ok": true, "va": "0x0", "len": 2}
 {"line": 21, "cmd": "write", "ok": true, "va": "0x2", "len": 2}
 {"line": 22, "cmd": "read", "ok": true, "va": "0x0", "len": 4, "hex": "6869ff00"}
-{"line": 23, "cmd": "read", "ok": false, "errno": "EFAULT", "error": "Bad address", "va": "0x1000", "len": 1, "hex": "", "done": 0}
+{"line": 23, "cmd": "read", "ok": false, "errno": "EFAULT", "error": "Bad address", "cause": "fault at 0x1000: the page there is absent or not readable", "fault_va": "0x1000", "va": "0x1000", "len": 1, "hex": "", "done": 0}
 {"line": 24, "cmd": "read", "ok": true, "expect": "EFAULT", "pass": false, "va": "0x200000", "len": 2, "hex": "0000"}
 {"line": 25, "cmd": "dump", "ok": true, "mappings": [{"start": "0x0", "end": "0x1000", "mapped": true, "frame": "a", "handle": 1, "offset": "0x0", "prop": "rw:wb", "size": "4k", "level": 1, "accessed": true, "dirty": true, "tracked": true}, {"start": "0x200000", "end": "0x400000", "mapped": true, "frame": "b", "handle": 2, "offset": "0x0", "prop": "rx:wb", "size": "2m", "level": 2, "accessed": true, "dirty": false, "tracked": true}]}
 {"line": 26, "cmd": "drop", "ok": true, "name": "a", "handle": 1}
-{"line": 27, "cmd": "drop", "ok": false, "errno": "ENOENT", "error": "No such file or directory", "name": "a"}
-{"line": 28, "cmd": "cursor", "ok": false, "errno": "ERANGE", "error": "Numerical result out of range", "start": "0x1000", "end": "0x0", "ops": 0, "stop": false}
+{"line": 27, "cmd": "drop", "ok": false, "errno": "ENOENT", "error": "No such file or directory", "cause": "frame 'a' was dropped at line 26", "dropped_at": 26, "name": "a"}
+{"line": 28, "cmd": "cursor", "ok": false, "errno": "ERANGE", "error": "Numerical result out of range", "cause": "start 0x1000 is not below end 0x0", "start": "0x1000", "end": "0x0", "ops": 0, "stop": false}
 {"line": 30, "cmd": "cursor", "ok": true, "start": "0x0", "end": "0x100000", "ops": 2, "stop": true, "done": 1}
-{"line": 31, "cmd": "jump", "ok": false, "errno": "ERANGE", "error": "Numerical result out of range", "va": "0x200000"}
+{"line": 31, "cmd": "jump", "ok": false, "errno": "ERANGE", "error": "Numerical result out of range", "cause": "target 0x200000 is outside the cursor's range 0x0..0x100000", "cursor_start": "0x0", "cursor_end": "0x100000", "cursor_va": "0x0", "va": "0x200000"}
 {"line": 32, "cmd": "va", "ok": false, "skipped": true}
 {"line": 34, "cmd": "check", "ok": true, "violations": 0, "mappings": 2, "table_pages": $((levels + 1)), "frames": 2, "truncated": false}
+{"kind": "summary", "schema": 1, "file": "json.vmc", "statements": 31, "failed": 6, "failed_lines": [18, 23, 24, 27, 28, 31], "parse_errors": 0, "ok": false}
 EOF
 
 # stats: every counter is there; the deterministic ones are exact.
@@ -113,6 +115,7 @@ same stats masked2 <<'EOF'
 {"line": 7, "cmd": "unmap", "ok": true, "len": "0x1000", "count": 1, "cursor": "0x2000"}
 {"line": 9, "cmd": "stats", "ok": true, "global": false, "counters": {"maps": 2, "unmapped": 1, "protects": 1, "splits": 0, "invlpg": N, "full_flushes": N, "invpcid": N, "ipis": N, "deferred_frees": N, "table_pages": N, "frames": 1, "activations": N}}
 {"line": 10, "cmd": "stats", "ok": true, "global": true, "counters": {"maps": M, "unmapped": M, "protects": M, "splits": M, "invlpg": N, "full_flushes": N, "invpcid": N, "ipis": N, "deferred_frees": N, "table_pages": N, "frames": M, "activations": N}}
+{"kind": "summary", "schema": 1, "file": "stats.vmc", "statements": 9, "failed": 0, "failed_lines": [], "parse_errors": 0, "ok": true}
 EOF
 
 # Physical addresses: hidden without --paddr, shown to root with it.

@@ -102,7 +102,7 @@ same mmu out <<EOF
   39: check          ok: 0 violations; 5 mappings, $((2 * levels + 1)) table pages, 3 frames
 mmu.vmc: 36 statements run, all succeeded
 EOF
-# The failures name how far they got.
+# The failures name how far they got, and where the fault was.
 vmc partial <<'EOF'
 frame a
 cursor 0 1m
@@ -114,8 +114,8 @@ check
 EOF
 expect_rc partial 1
 same partial err <<'EOF'
-vmcursor: partial.vmc:5: write at 0xffc (4 of 8 bytes done): Bad address (EFAULT)
-vmcursor: partial.vmc:6: read at 0xffc (4 of 8 bytes done): Bad address (EFAULT)
+vmcursor: partial.vmc:5: write at 0xffc (4 of 8 bytes done): Bad address (EFAULT) - fault at 0x1000: the page there is absent, read-only or not readable
+vmcursor: partial.vmc:6: read at 0xffc (4 of 8 bytes done): Bad address (EFAULT) - fault at 0x1000: the page there is absent or not readable
 EOF
 has partial out "   7: check          ok: 0 violations; 1 mapping, $((levels + 1)) table pages, 1 frame"
 

@@ -121,6 +121,8 @@ int main(void)
 	register_print_tests();
 	register_cli_tests();
 	register_bench_tests();
+	register_lib_tests();
+	register_explain_tests();
 	printf("KTAP version 1\n1..%zu\n", ncases);
 	for (i = 0; i < ncases; i++)
 		nfail += !run_case(i);

@@ -18,6 +18,15 @@ int parse_text(const char *text, struct script *sc, struct parse_error *e)
 	return script_parse("t.vmc", text, strlen(text), sc, e);
 }
 
+struct vmcl *fake_new(void)
+{
+	struct vmcl *h;
+
+	if (vmcl_open_fake(&h))
+		abort();
+	return h;
+}
+
 void run_script(const char *text, const struct run_opts *o, struct run *r)
 {
 	static const struct run_opts none;
@@ -36,7 +45,7 @@ void run_script(const char *text, const struct run_opts *o, struct run *r)
 	if (!r->parse) {
 		struct printer p = { .out = out, .err = err, .json = o->json };
 		struct exec_cfg cfg = {
-			.be = o->be ? o->be : backend_fake_new(),
+			.be = o->be ? o->be : fake_new(),
 			.dump_chunk = o->dump_chunk,
 			.check_msg_len = o->check_msg_len ? o->check_msg_len :
 				EXEC_CHECK_MSG_LEN,
@@ -46,13 +55,13 @@ void run_script(const char *text, const struct run_opts *o, struct run *r)
 		};
 
 		cfg.info.size = sizeof(cfg.info);
-		if (cfg.be->ops->info(cfg.be, &cfg.info))
+		if (-vmcl_ioctl_info(cfg.be, &cfg.info))
 			abort();
 		r->failed = exec_script(&cfg, &sc);
-		if (!o->json)
-			print_summary(&p, &sc);
+		print_summary(&p, &sc);
+		printer_free(&p);
 		if (!o->be)
-			cfg.be->ops->destroy(cfg.be);
+			vmcl_close(cfg.be);
 		script_free(&sc);
 	}
 	fclose(out);

@@ -47,8 +47,36 @@ static bool is_hex(char c)
 	       (c >= 'A' && c <= 'F');
 }
 
+/*
+ * Bytes of the UTF-8 sequence at s[0..len) that encodes one code point
+ * from U+0080 up (shortest form, no surrogate, at most U+10FFFF), or 0.
+ * Written apart from the writer's so that one cannot hide the other's bug.
+ */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+		   (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	uint32_t cp;
+	size_t k;
+
+	if (!n || n > len)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+		return 0;
+	return n;
+}
+
 static bool jp_string(struct jp *p)
 {
+	size_t n;
+
 	unsigned char c;
 	int k;
 
@@ -61,8 +89,14 @@ static bool jp_string(struct jp *p)
 			return true;
 		if (c < 0x20)
 			return jp_fail(p, "control character in string");
-		if (c >= 0x80)
-			return jp_fail(p, "non-ASCII byte (the writer escapes)");
+		if (c >= 0x80) {
+			n = utf8_len((const unsigned char *)p->s + p->i - 1,
+				     p->len - p->i + 1);
+			if (!n)
+				return jp_fail(p, "invalid UTF-8 in string");
+			p->i += n - 1;
+			continue;
+		}
 		if (c != '\\')
 			continue;
 		if (p->i >= p->len)

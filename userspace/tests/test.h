@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "backend.h"
+#include "vmcursor.h"
 #include "exec.h"
 #include "parse.h"
 
@@ -73,7 +73,7 @@ const char *json_check(const char *s, size_t len);
 const char *json_check_lines(const char *s);
 
 /*
- * Output of a script run through the fake backend (helpers.c).
+ * Output of a script run through the fake (helpers.c).
  * @parse: script_parse()'s return; on -1 @perr holds the error
  * @failed: exec_script()'s count of failed statements
  */
@@ -87,11 +87,14 @@ struct run {
 
 struct run_opts {
 	bool json;
-	struct backend *be;	/* NULL: a fresh fake */
+	struct vmcl *be;	/* NULL: a fresh fake */
 	uint32_t dump_chunk;	/* 0: default */
 	uint32_t check_msg_len;	/* 0: default */
 	bool show_paddr;
 };
+
+/* A handle on a fresh fake (aborts if it cannot be had). */
+struct vmcl *fake_new(void);
 
 void run_script(const char *text, const struct run_opts *o, struct run *r);
 void run_free(struct run *r);
@@ -111,5 +114,7 @@ void register_exec_tests(void);
 void register_print_tests(void);
 void register_cli_tests(void);
 void register_bench_tests(void);
+void register_lib_tests(void);
+void register_explain_tests(void);
 
 #endif /* VMC_TEST_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmcursor tool tests: the bench subcommand's options, statistics, ratios
- * and printers, and a whole run against the fake backend.
+ * and printers, and a whole run against the fake.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "bench_tool.h"
+#include "internal.h"
 #include "test.h"
 
 #define ARGV(...)	((char *[]){ "bench", __VA_ARGS__, NULL })
@@ -345,10 +346,10 @@ DEFINE_TEST(bench_fake_kernel_contract)
 	b.results = (uintptr_t)res;
 	b.result_size = sizeof(res[0]);
 	b.max_results = 2;
-	EXPECT_U64(bench_fake_ioctl(&b), ENOSPC);
+	EXPECT_U64(vmcl__fake_bench(&b), ENOSPC);
 	EXPECT_U64(b.out_nr_results, 7);
 	b.max_results = 8;
-	EXPECT_U64(bench_fake_ioctl(&b), 0);
+	EXPECT_U64(vmcl__fake_bench(&b), 0);
 	EXPECT_U64(res[0].op, VMC_BOP_MAP);
 	EXPECT_U64(res[4].op, VMC_BOP_UNMAP1);
 	EXPECT_U64(res[5].op, VMC_BOP_MAP_MANY);
@@ -356,10 +357,10 @@ DEFINE_TEST(bench_fake_kernel_contract)
 	EXPECT_U64(res[0].reps, 3);
 	b.experiment = VMC_BENCH_LINUX;
 	b.page_shift = 21;
-	EXPECT_U64(bench_fake_ioctl(&b), EOPNOTSUPP);
+	EXPECT_U64(vmcl__fake_bench(&b), EOPNOTSUPP);
 	b.page_shift = 12;
 	b.nr_pages = 262145;
-	EXPECT_U64(bench_fake_ioctl(&b), E2BIG);
+	EXPECT_U64(vmcl__fake_bench(&b), E2BIG);
 }
 
 DEFINE_TEST(bench_cli_fake_run)
@@ -396,7 +397,7 @@ DEFINE_TEST(bench_cli_fake_run)
 DEFINE_TEST(bench_cli_failure)
 {
 	struct bench_report r = { 0 };
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct bench_opts o;
 	size_t len = 0;
 	char *err = NULL;
@@ -409,16 +410,16 @@ DEFINE_TEST(bench_cli_failure)
 	o.reps = 1;
 	o.quiet = true;
 	o.only = (1u << BX_FLOOR) | (1u << BX_KERNEL);
-	fake_fail_next(be, VMC_CMD_BENCH, EPERM);
+	vmcl_fake_fail_next(be, VMC_CMD_BENCH, EPERM);
 	bench_run(be, &o, &r, f);
 	fclose(f);
 	EXPECT_U64(r.failures, 1);
 	EXPECT_CONTAINS(err, "vmcursor: bench: floor 4k N=512: Operation not "
 			"permitted (EPERM) - VMC_IOC_BENCH needs CAP_SYS_ADMIN");
-	EXPECT_U64(fake_calls(be, VMC_CMD_BENCH), 2);
+	EXPECT_U64(vmcl_fake_calls(be, VMC_CMD_BENCH), 2);
 	EXPECT(r.nr == 7 && !strcmp(r.rows[0].exp, "kernel"));
 	bench_report_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 	free(err);
 }
 

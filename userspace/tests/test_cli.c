@@ -4,8 +4,11 @@
  *
  * Copyright (C) 2026 The vmcursor authors
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "test.h"
@@ -39,6 +42,9 @@ DEFINE_TEST(cli_help_documents_everything)
 		"write VA HEX|\"text\"", "dump", "check", "stats", "expect ERRNO",
 		"PROP", "CHANGE", ":wb :wt :wc :uc", "TEXT OUTPUT",
 		"JSON OUTPUT", "\"errno\": \"EINVAL\"", "bench",
+		"\"kind\": \"summary\", \"schema\": 1", "\"cause\"",
+		"\"kind\": \"parse_error\"", "UTF-8", "drive a live space",
+		"certain to fail", "cap_value", "dropped_at",
 	};
 	char *out, *err;
 	size_t i;
@@ -156,9 +162,19 @@ DEFINE_TEST(cli_parse_error_runs_nothing)
 	EXPECT_STR(out, "");
 	free(out);
 	free(err);
+	/* --json: the parse errors as objects, then the summary. */
 	EXPECT_U64(run_cli(CLI("--json", "--fake", "run", path), &out, &err),
 		   2);
-	EXPECT_STR(out, "");
+	snprintf(want, sizeof(want), "{\"kind\": \"parse_error\", \"file\": "
+		 "\"%s\", \"line\": 7, \"error\": \"unknown statement "
+		 "'mapp'\"}\n", path);
+	EXPECT_CONTAINS(out, want);
+	EXPECT_CONTAINS(out, "{\"kind\": \"summary\", \"schema\": 1, ");
+	EXPECT_CONTAINS(out, "\"statements\": 0, \"failed\": 0, "
+			"\"failed_lines\": [], \"parse_errors\": 1, "
+			"\"ok\": false}\n");
+	EXPECT(!json_check_lines(out));
+	EXPECT_STR(err, "");
 	free(out);
 	free(err);
 }
@@ -191,7 +207,8 @@ DEFINE_TEST(cli_run_failure_exit_1)
 
 	EXPECT_U64(run_cli(CLI("--fake", "run", path), &out, &err), 1);
 	EXPECT_CONTAINS(err, ":1: read at 0x0 (0 of 1 byte done): Bad "
-			"address (EFAULT)\n");
+			"address (EFAULT) - fault at 0x0: the page there is "
+			"absent or not readable\n");
 	EXPECT_CONTAINS(out, "   2: dump           0 mappings\n");
 	free(out);
 	free(err);
@@ -241,6 +258,177 @@ DEFINE_TEST(cli_run_stdin)
 	free(err);
 }
 
+/* "vmcursor ARGS run -" in a child, its stdin and stdout on pipes. */
+struct piped {
+	pid_t pid;
+	int in;		/* its stdin */
+	int out;	/* its stdout */
+	char buf[8192];
+	size_t len;
+};
+
+static void piped_start(struct piped *p, const char *const *argv)
+{
+	int in[2], out[2];
+
+	memset(p, 0, sizeof(*p));
+	if (pipe(in) || pipe(out))
+		abort();
+	p->pid = fork();
+	if (p->pid < 0)
+		abort();
+	if (!p->pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		char *args[8];
+		int n;
+
+		/* getopt may permute argv: give it writable copies. */
+		for (n = 0; argv[n] && n < 7; n++)
+			args[n] = strdup(argv[n]);
+		args[n] = NULL;
+		exit(cli_main(n, args, stdout, stderr));
+	}
+	close(in[0]);
+	close(out[1]);
+	p->in = in[1];
+	p->out = out[0];
+}
+
+static void piped_send(struct piped *p, const char *text)
+{
+	if (write(p->in, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+}
+
+/*
+ * Read its output until @needle shows up (true) or 5 s pass with nothing
+ * new (false): the statement must have run while stdin is still open.
+ */
+static bool piped_wait(struct piped *p, const char *needle)
+{
+	struct pollfd pfd = { .fd = p->out, .events = POLLIN };
+	ssize_t n;
+
+	while (!strstr(p->buf, needle)) {
+		if (poll(&pfd, 1, 5000) <= 0)
+			return false;
+		n = read(p->out, p->buf + p->len, sizeof(p->buf) - 1 - p->len);
+		if (n <= 0)
+			return false;
+		p->len += (size_t)n;
+		p->buf[p->len] = '\0';
+	}
+	return true;
+}
+
+static int piped_end(struct piped *p)
+{
+	int status;
+
+	close(p->in);
+	while (piped_wait(p, "\x01"))	/* drain to EOF */
+		;
+	close(p->out);
+	if (waitpid(p->pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+DEFINE_TEST(cli_run_stdin_streams)
+{
+	static const char *const argv[] = {
+		"vmcursor", "--fake", "run", "-", NULL,
+	};
+	struct piped p;
+
+	piped_start(&p, argv);
+	piped_send(&p, "frame a\ncursor 0 4k\n  map a rw\n");
+	EXPECT(piped_wait(&p, "   1: frame          a: 4k frame, handle 1\n"));
+	/* The block runs at its 'end', not before. */
+	EXPECT_NOT_CONTAINS(p.buf, "cursor");
+	piped_send(&p, "end\n");
+	EXPECT(piped_wait(&p, "   3:   map          a+0x0 rw-:wb 4k"));
+	/* The caller decides what comes next from what it read. */
+	piped_send(&p, "write 0 \"hi\"\nread 0 2\n");
+	EXPECT(piped_wait(&p, "   6: read           0x0  2 bytes: 6869"));
+	EXPECT_U64(piped_end(&p), 0);
+	EXPECT_CONTAINS(p.buf, "<stdin>: 5 statements run, all succeeded\n");
+}
+
+DEFINE_TEST(cli_run_stdin_json_parse_error_goes_on)
+{
+	static const char *const argv[] = {
+		"vmcursor", "--json", "--fake", "run", "-", NULL,
+	};
+	struct piped p;
+
+	piped_start(&p, argv);
+	piped_send(&p, "frame a\nmapp a\n");
+	EXPECT(piped_wait(&p, "{\"kind\": \"parse_error\", \"file\": "
+			  "\"<stdin>\", \"line\": 2, \"error\": \"unknown "
+			  "statement 'mapp'\"}\n"));
+	/* A block with an error is dropped whole; the session goes on. */
+	piped_send(&p, "cursor 0 4k\n  map a rw\n  jump x\nend\ndump\n");
+	EXPECT(piped_wait(&p, "\"cmd\": \"dump\", \"ok\": true, "
+			  "\"mappings\": []}"));
+	EXPECT_NOT_CONTAINS(p.buf, "\"cmd\": \"cursor\"");
+	EXPECT_U64(piped_end(&p), 2);
+	EXPECT_CONTAINS(p.buf, "{\"kind\": \"summary\", \"schema\": 1, "
+			"\"file\": \"<stdin>\", \"statements\": 2, \"failed\": "
+			"0, \"failed_lines\": [], \"parse_errors\": 2, \"ok\": "
+			"false}\n");
+	EXPECT(!json_check_lines(p.buf));
+}
+
+DEFINE_TEST(cli_run_stdin_unclosed_block)
+{
+	const char *path = temp_file("frame a\ncursor 0 4k\n  map a rw\n");
+	char *out, *err;
+
+	if (!freopen(path, "r", stdin)) {
+		t_fail(__FILE__, __LINE__, "freopen failed");
+		return;
+	}
+	EXPECT_U64(run_cli(CLI("--fake", "run", "-"), &out, &err), 2);
+	EXPECT_CONTAINS(out, "   1: frame          a: 4k frame, handle 1\n");
+	EXPECT_NOT_CONTAINS(out, "map");
+	EXPECT_CONTAINS(err, "vmcursor: <stdin>:2: cursor block is never "
+			"closed (missing 'end')\n");
+	free(out);
+	free(err);
+}
+
+DEFINE_TEST(abuse_skips_without_device)
+{
+	char buf[512] = "";
+	size_t n;
+	FILE *f;
+	int status;
+
+	if (access("./vmcursor-abuse", X_OK)) {
+		t_skip("./vmcursor-abuse not built");
+		return;
+	}
+	f = popen("./vmcursor-abuse --device /nonexistent/vmcursor", "r");
+	if (!f) {
+		t_fail(__FILE__, __LINE__, "popen failed");
+		return;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	status = pclose(f);
+	/* kselftest: an empty plan with the reason, exit status 4. */
+	EXPECT_STR(buf, "KTAP version 1\n1..0 # SKIP cannot open "
+		   "/nonexistent/vmcursor: No such file or directory\n");
+	EXPECT(WIFEXITED(status));
+	EXPECT_U64(WEXITSTATUS(status), 4);
+}
+
 DEFINE_TEST(cli_info_fake)
 {
 	char *out, *err;
@@ -271,5 +459,9 @@ void register_cli_tests(void)
 	TEST(cli_run_failure_exit_1);
 	TEST(cli_lint);
 	TEST(cli_run_stdin);
+	TEST(cli_run_stdin_streams);
+	TEST(cli_run_stdin_json_parse_error_goes_on);
+	TEST(cli_run_stdin_unclosed_block);
 	TEST(cli_info_fake);
+	TEST(abuse_skips_without_device);
 }

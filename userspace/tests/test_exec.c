@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmcursor tool tests: end-to-end script execution against the fake
- * backend, in text and JSON, and the exit-status rules.
+ * transport, in text and JSON, and the exit-status rules.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -9,8 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "test.h"
+#include "transport.h"
 #include "util.h"
 
 static void run(const char *text, bool json, struct run *r)
@@ -29,6 +30,12 @@ static void run(const char *text, bool json, struct run *r)
 			       why, r->out);
 	}
 }
+
+/* The closing summary object of a one-statement run. */
+#define SUMMARY(failed, lines, ok)					\
+	"{\"kind\": \"summary\", \"schema\": 1, \"file\": \"t.vmc\", "	\
+	"\"statements\": 1, \"failed\": " #failed ", \"failed_lines\": "	\
+	"[" lines "], \"parse_errors\": 0, \"ok\": " #ok "}\n"
 
 #define SETUP	"frame small\nframe big 2m\n" \
 		"cursor 0 4m\n  map small rw\n  jump 2m\n  map big rw\nend\n"
@@ -173,7 +180,9 @@ DEFINE_TEST(exec_protect_next_failure_counts)
 	    "protect_next 8k +w\nend\n", false, &r);
 	EXPECT_U64(r.failed, 1);	/* 8k from 0x1000 exceeds the range */
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:11: protect_next: Numerical "
-			"result out of range (ERANGE)\n");
+			"result out of range (ERANGE) - va 0x2000 + length "
+			"0x2000 passes the end of the cursor's range "
+			"0x0..0x2000\n");
 	run_free(&r);
 }
 
@@ -217,13 +226,16 @@ DEFINE_TEST(exec_read_fault_partial)
 	run(SETUP "write 4094 abcd\nread 4094 4\n", false, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:9: read at 0xffe (2 of 4 "
-			"bytes done): Bad address (EFAULT)\n");
+			"bytes done): Bad address (EFAULT) - fault at 0x1000: "
+			"the page there is absent or not readable\n");
 	EXPECT_NOT_CONTAINS(r.out, "   9: read");
 	EXPECT_CONTAINS(r.out, "t.vmc: 8 statements run, 1 failed (line 9)\n");
 	run_free(&r);
 	run(SETUP "write 4094 abcd\nread 4094 4\n", true, &r);
 	EXPECT_CONTAINS(r.out, "{\"line\": 9, \"cmd\": \"read\", \"ok\": false, "
 			"\"errno\": \"EFAULT\", \"error\": \"Bad address\", "
+			"\"cause\": \"fault at 0x1000: the page there is "
+			"absent or not readable\", \"fault_va\": \"0x1000\", "
 			"\"va\": \"0xffe\", \"len\": 4, \"hex\": \"abcd\", "
 			"\"done\": 2}\n");
 	EXPECT_CONTAINS(r.out, "{\"line\": 8, \"cmd\": \"write\", \"ok\": true, "
@@ -233,35 +245,35 @@ DEFINE_TEST(exec_read_fault_partial)
 
 DEFINE_TEST(exec_probe_split_into_chunks)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be };
 	struct run r;
 
-	fake_set_limits(be, 8, 1024);
+	vmcl_fake_set_limits(be, 8, 1024);
 	run_script(SETUP "write 3 \"abcdefghijklmnopqrst\"\nread 3 20\n", &o,
 		   &r);
 	EXPECT_U64(r.failed, 0);
-	EXPECT_U64(fake_calls(be, VMC_CMD_PROBE), 6);	/* 3 + 3 calls */
+	EXPECT_U64(vmcl_fake_calls(be, VMC_CMD_PROBE), 6);	/* 3 + 3 calls */
 	EXPECT_CONTAINS(r.out, "\"abcdefghijklmnopqrst\"\n   9: read");
 	EXPECT_CONTAINS(r.out, "20 bytes: 6162636465666768696a6b6c6d6e6f70"
 			"71727374  \"abcdefghijklmnopqrst\"\n");
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_probe_chunk_fault_offset)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be, .json = true };
 	struct run r;
 
-	fake_set_limits(be, 8, 1024);
+	vmcl_fake_set_limits(be, 8, 1024);
 	/* 10 bytes mapped before the hole: fault in the second chunk. */
 	run_script(SETUP "read 4086 20\n", &o, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.out, "\"done\": 10}");
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_write_readonly_expect)
@@ -279,6 +291,8 @@ DEFINE_TEST(exec_write_readonly_expect)
 	    "write 0 \"x\" expect EFAULT\n", true, &r);
 	EXPECT_CONTAINS(r.out, "{\"line\": 11, \"cmd\": \"write\", \"ok\": false, "
 			"\"errno\": \"EFAULT\", \"error\": \"Bad address\", "
+			"\"cause\": \"fault at 0x0: the page there is absent, "
+			"read-only or not readable\", \"fault_va\": \"0x0\", "
 			"\"expect\": \"EFAULT\", \"pass\": true, \"va\": \"0x0\", "
 			"\"len\": 1, \"done\": 0}\n");
 	run_free(&r);
@@ -307,10 +321,15 @@ DEFINE_TEST(exec_failed_op_echoes_input)
 	run("cursor 0 4k\njump 8k\nunmap 3\nend\n", true, &r);
 	EXPECT_CONTAINS(r.out, "{\"line\": 2, \"cmd\": \"jump\", \"ok\": false, "
 			"\"errno\": \"ERANGE\", \"error\": \"Numerical result "
-			"out of range\", \"va\": \"0x2000\"}\n");
+			"out of range\", \"cause\": \"target 0x2000 is outside "
+			"the cursor's range 0x0..0x1000\", \"cursor_start\": "
+			"\"0x0\", \"cursor_end\": \"0x1000\", \"cursor_va\": "
+			"\"0x0\", \"va\": \"0x2000\"}\n");
 	EXPECT_CONTAINS(r.out, "{\"line\": 3, \"cmd\": \"unmap\", \"ok\": false, "
 			"\"errno\": \"EINVAL\", \"error\": \"Invalid argument\", "
-			"\"len\": \"0x3\"}\n");
+			"\"cause\": \"length 0x3 is not a multiple of 4 KiB\", "
+			"\"cursor_start\": \"0x0\", \"cursor_end\": \"0x1000\", "
+			"\"cursor_va\": \"0x0\", \"len\": \"0x3\"}\n");
 	run_free(&r);
 }
 
@@ -321,7 +340,8 @@ DEFINE_TEST(exec_expect_other_errno)
 	run("cursor 0 4k\njump 8k expect EINVAL\nend\n", false, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:2: jump: Numerical result out "
-			"of range (ERANGE), but EINVAL was expected\n");
+			"of range (ERANGE) - target 0x2000 is outside the "
+			"cursor's range 0x0..0x1000, but EINVAL was expected\n");
 	run_free(&r);
 }
 
@@ -332,11 +352,14 @@ DEFINE_TEST(exec_failure_does_not_stop)
 	run("frame a\ncursor 0 8k\njump 1\nmap a rw 2m\nmap a rw\nquery\n"
 	    "end\nread 0x100000 1\ndump\n", false, &r);
 	EXPECT_U64(r.failed, 3);
-	EXPECT_CONTAINS(r.err, "t.vmc:3: jump: Invalid argument (EINVAL)\n");
+	EXPECT_CONTAINS(r.err, "t.vmc:3: jump: Invalid argument (EINVAL) - "
+			"target 0x1 is not 4 KiB aligned\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:4: map: Numerical result out of range "
-			"(ERANGE)\n");
+			"(ERANGE) - a 2m leaf at offset 0x0 does not fit in "
+			"frame 'a' (4k)\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:8: read at 0x100000 (0 of 1 byte done):"
-			" Bad address (EFAULT)\n");
+			" Bad address (EFAULT) - fault at 0x100000: the page "
+			"there is absent or not readable\n");
 	EXPECT_CONTAINS(r.out, "   5:   map          a+0x0 rw-:wb 4k");
 	EXPECT_CONTAINS(r.out, "   9: dump           1 mapping\n");
 	EXPECT_CONTAINS(r.out, "3 failed (lines 3, 4, 8)\n");
@@ -345,7 +368,7 @@ DEFINE_TEST(exec_failure_does_not_stop)
 
 DEFINE_TEST(exec_dropped_frame_enoent)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be };
 	const struct vmc_op *ops;
 	uint32_t nr;
@@ -355,16 +378,17 @@ DEFINE_TEST(exec_dropped_frame_enoent)
 		   &o, &r);
 	EXPECT_U64(r.failed, 2);
 	EXPECT_CONTAINS(r.out, "   2: drop           a (handle 1)\n");
+	/* The cause: the frame and the line that dropped it. */
 	EXPECT_CONTAINS(r.err, "t.vmc:3: drop: No such file or directory "
-			"(ENOENT)\n");
+			"(ENOENT) - frame 'a' was dropped at line 2\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:5: map: No such file or directory "
-			"(ENOENT)\n");
-	ops = fake_last_ops(be, &nr);
+			"(ENOENT) - frame 'a' was dropped at line 2\n");
+	ops = vmcl_fake_last_ops(be, &nr);
 	EXPECT_U64(nr, 1);
 	if (nr == 1)
 		EXPECT_U64(ops[0].handle, 0);
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_name_kept_after_drop)
@@ -402,7 +426,7 @@ DEFINE_TEST(exec_cursor_create_fails)
 	run("frame a\ncursor 0x800 4k\nmap a rw\nquery\nend\ndump\n", false, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.err, "vmcursor: t.vmc:2: cursor: Invalid argument "
-			"(EINVAL)\n");
+			"(EINVAL) - start 0x800 is not 4 KiB aligned\n");
 	EXPECT_NOT_CONTAINS(r.out, ":   map");
 	EXPECT_NOT_CONTAINS(r.out, ":   query");
 	EXPECT_CONTAINS(r.out, "   6: dump           0 mappings\n");
@@ -410,8 +434,9 @@ DEFINE_TEST(exec_cursor_create_fails)
 	run("cursor 4k 4k\nquery\nend\n", true, &r);
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"cursor\", \"ok\": false, "
 		   "\"errno\": \"ERANGE\", \"error\": \"Numerical result out of "
-		   "range\", \"start\": \"0x1000\", \"end\": \"0x1000\", "
-		   "\"ops\": 1, \"stop\": false}\n");
+		   "range\", \"cause\": \"start 0x1000 is not below end "
+		   "0x1000\", \"start\": \"0x1000\", \"end\": \"0x1000\", "
+		   "\"ops\": 1, \"stop\": false}\n" SUMMARY(1, "1", false));
 	run_free(&r);
 }
 
@@ -435,7 +460,7 @@ DEFINE_TEST(exec_empty_block)
 	EXPECT_U64(r.failed, 0);
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"cursor\", \"ok\": true, "
 		   "\"start\": \"0x0\", \"end\": \"0x1000\", \"ops\": 0, "
-		   "\"stop\": false, \"done\": 0}\n");
+		   "\"stop\": false, \"done\": 0}\n" SUMMARY(0, "", true));
 	run_free(&r);
 }
 
@@ -491,14 +516,14 @@ DEFINE_TEST(exec_settle_rules)
 
 DEFINE_TEST(exec_dump_paged)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be, .dump_chunk = 2, .json = true };
 	struct run r;
 
 	run_script("frame a\ncursor 0 1m\nmap a rw\nmap a r\nmap a rw\n"
 		   "jump 512k\nmap a+0 x\nmap a -\nend\ndump\n", &o, &r);
 	EXPECT_U64(r.failed, 0);
-	EXPECT_U64(fake_calls(be, VMC_CMD_DUMP), 3);
+	EXPECT_U64(vmcl_fake_calls(be, VMC_CMD_DUMP), 3);
 	EXPECT_CONTAINS(r.out, "\"start\": \"0x0\"");
 	EXPECT_CONTAINS(r.out, "\"start\": \"0x1000\"");
 	EXPECT_CONTAINS(r.out, "\"start\": \"0x2000\"");
@@ -508,16 +533,16 @@ DEFINE_TEST(exec_dump_paged)
 			"\"offset\": \"0x0\", \"prop\": \"-:wb\"");
 	EXPECT_NOT_CONTAINS(r.out, "\"start\": \"0x3000\"");
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_check_violation)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be };
 	struct run r;
 
-	fake_corrupt(be);
+	vmcl_fake_corrupt(be);
 	run_script("check\n", &o, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.out, "   1: check          FAILED: 1 violation; "
@@ -532,23 +557,23 @@ DEFINE_TEST(exec_check_violation)
 		   "\"errno\": null, \"error\": \"1 invariant violation\", "
 		   "\"violations\": 1, \"mappings\": 0, \"table_pages\": 1, "
 		   "\"frames\": 0, \"truncated\": false, \"report\": \"fake: injected violation "
-		   "\\\"x\\\"\\n\"}\n");
+		   "\\\"x\\\"\\n\"}\n" SUMMARY(1, "1", false));
 	EXPECT(!json_check_lines(r.out));
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_check_report_truncated)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be, .check_msg_len = 10, .json = true };
 	struct run r;
 
-	fake_corrupt(be);
+	vmcl_fake_corrupt(be);
 	run_script("check\n", &o, &r);
 	EXPECT_CONTAINS(r.out, "\"truncated\": true, \"report\": \"fake: inj\"}");
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_stats)
@@ -574,50 +599,56 @@ DEFINE_TEST(exec_stats)
 
 DEFINE_TEST(exec_injected_errors)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be };
 	struct run r;
 
-	fake_fail_next(be, VMC_CMD_FRAME_ALLOC, ENOMEM);
+	vmcl_fake_fail_next(be, VMC_CMD_FRAME_ALLOC, ENOMEM);
 	run_script("frame a\ncursor 0 4k\nmap a rw\nend\n", &o, &r);
 	EXPECT_U64(r.failed, 2);
+	/* The cap and its value; the frame that has no handle, and why. */
 	EXPECT_CONTAINS(r.err, "t.vmc:1: frame: Cannot allocate memory "
-			"(ENOMEM)\n");
+			"(ENOMEM) - out of memory, or the space's frame cap "
+			"(max_frame_pages = 32768 pages) would be exceeded: "
+			"this frame needs 1 page and frames the script has not "
+			"dropped hold 0\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:3: map: No such file or directory "
-			"(ENOENT)\n");
+			"(ENOENT) - frame 'a' has no handle: its 'frame' at "
+			"line 1 failed\n");
 	run_free(&r);
-	fake_fail_next(be, VMC_CMD_STATS, 200);
+	vmcl_fake_fail_next(be, VMC_CMD_STATS, 200);
 	run_script("stats\n", &o, &r);
 	EXPECT_CONTAINS(r.err, "t.vmc:1: stats: ");
 	EXPECT_CONTAINS(r.err, "(errno 200)\n");
 	run_free(&r);
 	o.json = true;
-	fake_fail_next(be, VMC_CMD_DUMP, EIO);
+	vmcl_fake_fail_next(be, VMC_CMD_DUMP, EIO);
 	run_script("dump\n", &o, &r);
 	EXPECT_STR(r.out, "{\"line\": 1, \"cmd\": \"dump\", \"ok\": false, "
-		   "\"errno\": \"EIO\", \"error\": \"Input/output error\"}\n");
+		   "\"errno\": \"EIO\", \"error\": \"Input/output error\"}\n"
+		   SUMMARY(1, "1", false));
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 DEFINE_TEST(exec_frame_limit)
 {
-	struct backend *be = backend_fake_new();
+	struct vmcl *be = fake_new();
 	struct run_opts o = { .be = be };
 	struct run r;
 
-	fake_set_limits(be, VMC_MAX_PROBE_LEN, 513);
+	vmcl_fake_set_limits(be, VMC_MAX_PROBE_LEN, 513);
 	run_script("frame a 2m\nframe b\nframe c expect ENOMEM\n", &o, &r);
 	EXPECT_U64(r.failed, 0);
 	run_free(&r);
-	be->ops->destroy(be);
+	vmcl_close(be);
 }
 
 /* ---- a misbehaving kernel ------------------------------------------- */
 
-struct bad_backend {
-	struct backend be;
-	struct backend *fake;
+struct bad_transport {
+	struct vmcl_transport t;	/* first: the interface */
+	struct vmcl_transport *fake;
 	int mode;
 };
 
@@ -626,105 +657,117 @@ enum {
 	BAD_NOT_RUN, ROOT_PADDR,
 };
 
-static struct backend *inner(struct backend *be)
+static struct vmcl_transport *inner(struct vmcl_transport *t)
 {
-	return ((struct bad_backend *)be)->fake;
+	return ((struct bad_transport *)t)->fake;
 }
 
-static int bad_mode(struct backend *be)
+static int bad_mode(struct vmcl_transport *t)
 {
-	return ((struct bad_backend *)be)->mode;
+	return ((struct bad_transport *)t)->mode;
 }
 
-static int bad_info(struct backend *be, struct vmc_info *a)
+static int bad_info(struct vmcl_transport *t, struct vmc_info *a)
 {
-	return inner(be)->ops->info(inner(be), a);
+	return inner(t)->ops->info(inner(t), a);
 }
 
-static int bad_frame_alloc(struct backend *be, struct vmc_frame_alloc *a)
+static int bad_frame_alloc(struct vmcl_transport *t, struct vmc_frame_alloc *a)
 {
-	int err = inner(be)->ops->frame_alloc(inner(be), a);
+	int err = inner(t)->ops->frame_alloc(inner(t), a);
 
-	if (bad_mode(be) == BAD_HANDLE_ZERO)
+	if (bad_mode(t) == BAD_HANDLE_ZERO)
 		a->out_handle = 0;
-	if (bad_mode(be) == ROOT_PADDR)
+	if (bad_mode(t) == ROOT_PADDR)
 		a->out_paddr = 0x7000000;
 	return err;
 }
 
-static int bad_frame_drop(struct backend *be, struct vmc_frame_drop *a)
+static int bad_frame_drop(struct vmcl_transport *t, struct vmc_frame_drop *a)
 {
-	return inner(be)->ops->frame_drop(inner(be), a);
+	return inner(t)->ops->frame_drop(inner(t), a);
 }
 
-static int bad_batch(struct backend *be, struct vmc_batch *a)
+static int bad_batch(struct vmcl_transport *t, struct vmc_batch *a)
 {
 	struct vmc_op_result *res =
 		(struct vmc_op_result *)(uintptr_t)a->results;
-	int err = inner(be)->ops->batch(inner(be), a);
+	int err = inner(t)->ops->batch(inner(t), a);
 
-	if (!err && a->nr_ops && bad_mode(be) == BAD_RESULT_ERROR)
+	if (!err && a->nr_ops && bad_mode(t) == BAD_RESULT_ERROR)
 		res[0].error = 5;	/* positive: not an errno */
-	if (!err && a->nr_ops && bad_mode(be) == ROOT_PADDR)
+	if (!err && a->nr_ops && bad_mode(t) == ROOT_PADDR)
 		res[a->nr_ops - 1].paddr = 0x7000000;
-	if (!err && a->nr_ops && bad_mode(be) == BAD_NOT_RUN) {
+	if (!err && a->nr_ops && bad_mode(t) == BAD_NOT_RUN) {
 		res[a->nr_ops - 1].flags = 0;
 		a->out_nr_done--;
 	}
 	return err;
 }
 
-static int bad_probe(struct backend *be, struct vmc_probe *a)
+static int bad_probe(struct vmcl_transport *t, struct vmc_probe *a)
 {
-	return inner(be)->ops->probe(inner(be), a);
+	return inner(t)->ops->probe(inner(t), a);
 }
 
-static int bad_dump(struct backend *be, struct vmc_dump *a)
+static int bad_dump(struct vmcl_transport *t, struct vmc_dump *a)
 {
-	int err = inner(be)->ops->dump(inner(be), a);
+	int err = inner(t)->ops->dump(inner(t), a);
 
-	if (bad_mode(be) == BAD_DUMP_STUCK)
+	if (bad_mode(t) == BAD_DUMP_STUCK)
 		a->out_next = a->start;
-	if (bad_mode(be) == ROOT_PADDR && !err && a->out_nr)
+	if (bad_mode(t) == ROOT_PADDR && !err && a->out_nr)
 		((struct vmc_mapping *)(uintptr_t)a->entries)[0].paddr =
 			0x7000000;
 	/* Restart at the last entry, as vmc_dump_collect() can. */
-	if (bad_mode(be) == BAD_DUMP_OVERLAP && !err && a->out_nr > 1 &&
+	if (bad_mode(t) == BAD_DUMP_OVERLAP && !err && a->out_nr > 1 &&
 	    a->out_next != 1ULL << 47)
 		a->out_next = ((struct vmc_mapping *)(uintptr_t)
 			       a->entries)[a->out_nr - 1].va;
 	return err;
 }
 
-static int bad_check(struct backend *be, struct vmc_check *a)
+static int bad_check(struct vmcl_transport *t, struct vmc_check *a)
 {
-	return inner(be)->ops->check(inner(be), a);
+	return inner(t)->ops->check(inner(t), a);
 }
 
-static int bad_stats(struct backend *be, struct vmc_stats *a)
+static int bad_stats(struct vmcl_transport *t, struct vmc_stats *a)
 {
-	return inner(be)->ops->stats(inner(be), a);
+	return inner(t)->ops->stats(inner(t), a);
 }
 
-static void bad_destroy(struct backend *be)
+static void bad_close(struct vmcl_transport *t)
 {
-	inner(be)->ops->destroy(inner(be));
-	free(be);
+	inner(t)->ops->close(inner(t));
+	free(t);
 }
 
-static const struct backend_ops bad_ops = {
-	bad_info, bad_frame_alloc, bad_frame_drop, bad_batch, bad_probe,
-	bad_dump, bad_check, bad_stats, bad_destroy, NULL,
+/* No bench: a missing op answers ENOTTY. */
+static const struct vmcl_transport_ops bad_ops = {
+	.name = "bad",
+	.info = bad_info,
+	.frame_alloc = bad_frame_alloc,
+	.frame_drop = bad_frame_drop,
+	.batch = bad_batch,
+	.probe = bad_probe,
+	.dump = bad_dump,
+	.check = bad_check,
+	.stats = bad_stats,
+	.close = bad_close,
 };
 
-static struct backend *bad_new(int mode)
+static struct vmcl *bad_new(int mode)
 {
-	struct bad_backend *b = xcalloc(1, sizeof(*b));
+	struct bad_transport *b = xcalloc(1, sizeof(*b));
+	struct vmcl *h;
 
-	b->be.ops = &bad_ops;
-	b->fake = backend_fake_new();
+	b->t.ops = &bad_ops;
+	b->fake = vmcl__fake_new();
 	b->mode = mode;
-	return &b->be;
+	if (!b->fake || vmcl_open_transport(&b->t, &h))
+		abort();
+	return h;
 }
 
 DEFINE_TEST(bad_kernel_dump_no_progress)
@@ -737,7 +780,7 @@ DEFINE_TEST(bad_kernel_dump_no_progress)
 	EXPECT_CONTAINS(r.err, "t.vmc:1: dump: dump made no progress at 0x0");
 	EXPECT_CONTAINS(r.err, "(EPROTO)\n");
 	run_free(&r);
-	o.be->ops->destroy(o.be);
+	vmcl_close(o.be);
 }
 
 DEFINE_TEST(bad_kernel_dump_overlapping_pages)
@@ -756,10 +799,10 @@ DEFINE_TEST(bad_kernel_dump_overlapping_pages)
 			"        0x2000..0x3000        frame a+0x0  rw-:wb  4k"
 			"  A=0 D=0\nt.vmc: ");
 	run_free(&r);
-	o.be->ops->destroy(o.be);
+	vmcl_close(o.be);
 }
 
-/* One run on a fresh "root" backend, whose kernel reports paddrs. */
+/* One run on a fresh "root" transport, whose kernel reports paddrs. */
 static void run_as_root(const char *text, bool json, bool show,
 			struct run *r)
 {
@@ -767,7 +810,7 @@ static void run_as_root(const char *text, bool json, bool show,
 			      .show_paddr = show };
 
 	run_script(text, &o, r);
-	o.be->ops->destroy(o.be);
+	vmcl_close(o.be);
 }
 
 DEFINE_TEST(paddr_hidden_unless_asked)
@@ -808,7 +851,7 @@ DEFINE_TEST(bad_kernel_positive_op_error)
 			"5 in the result\"");
 	EXPECT(!json_check_lines(r.out));
 	run_free(&r);
-	o.be->ops->destroy(o.be);
+	vmcl_close(o.be);
 }
 
 DEFINE_TEST(bad_kernel_handle_zero)
@@ -821,7 +864,7 @@ DEFINE_TEST(bad_kernel_handle_zero)
 	EXPECT_CONTAINS(r.err, "t.vmc:1: frame: the kernel returned handle 0 "
 			"(EPROTO)\n");
 	run_free(&r);
-	o.be->ops->destroy(o.be);
+	vmcl_close(o.be);
 }
 
 DEFINE_TEST(bad_kernel_op_not_run)
@@ -834,7 +877,7 @@ DEFINE_TEST(bad_kernel_op_not_run)
 	EXPECT_CONTAINS(r.out, "   1: cursor         0x0..0x1000  2 ops, 1 ran\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:3: query: the kernel did not run this op\n");
 	run_free(&r);
-	o.be->ops->destroy(o.be);
+	vmcl_close(o.be);
 }
 
 /* ---- random scripts -------------------------------------------------- */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "lex.h"
 #include "test.h"
 #include "util.h"

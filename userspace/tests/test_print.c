@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ioctl.h"
+#include <vmcursor/ioctl.h>
 #include "json.h"
 #include "print.h"
 #include "test.h"
@@ -104,10 +104,42 @@ DEFINE_TEST(json_writer_escapes)
 	json_init(&j, m.f);
 	json_string_len(&j, raw, sizeof(raw) - 1);
 	s = mem_close(&m);
+	/* Valid UTF-8 (here an e acute) passes through unchanged. */
 	EXPECT_STR(s, "\"q\\\" b\\\\ n\\n t\\t r\\r bs\\b ff\\f c\\u0001 "
-		   "del\\u007f hi\\u00c3\\u00a9\"");
+		   "del\\u007f hi\xc3\xa9\"");
 	EXPECT(!json_check(s, strlen(s)));
 	free(s);
+}
+
+DEFINE_TEST(json_writer_utf8)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },		/* euro sign */
+		{ "\xf0\x9f\x98\x80!", "\"\xf0\x9f\x98\x80!\"" },	/* U+1F600 */
+		{ "\xc3", "\"\\u00c3\"" },			/* truncated */
+		{ "\xe2\x82x", "\"\\u00e2\\u0082x\"" },		/* truncated */
+		{ "\xc0\xaf", "\"\\u00c0\\u00af\"" },		/* overlong */
+		{ "\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\"" },	/* overlong */
+		{ "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"" },	/* surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\"" },
+		{ "\x80" "a\xff", "\"\\u0080a\\u00ff\"" },		/* stray bytes */
+	};
+	struct mem m;
+	struct json j;
+	size_t i;
+	char *s;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		mem_open(&m);
+		json_init(&j, m.f);
+		json_string(&j, cases[i].in);
+		s = mem_close(&m);
+		EXPECT_STR(s, cases[i].out);
+		EXPECT(!json_check(s, strlen(s)));
+		free(s);
+	}
 }
 
 DEFINE_TEST(json_writer_nul_in_string)
@@ -165,10 +197,11 @@ DEFINE_TEST(json_validator_rejects)
 	static const char *const bad[] = {
 		"", "{", "{\"a\": }", "{\"a\": 1,}", "[1 2]", "{a: 1}",
 		"\"\x01\"", "\"\\x41\"", "\"\\u12\"", "tru", "01x", "{} {}",
-		"[1,]", "\"abc", "{\"a\" 1}", "-", "1.", "\"\xc3\xa9\"",
+		"[1,]", "\"abc", "{\"a\" 1}", "-", "1.", "\"\xc3\"", "\"\xc0\xaf\"",
+		"\"\xed\xa0\x80\"",
 	};
 	static const char *const good[] = {
-		"{}", "[]", "0", "-1.5e+3", "\"\\u00e9\\n\"",
+		"{}", "[]", "0", "-1.5e+3", "\"\\u00e9\\n\"", "\"\xc3\xa9\"",
 		"{\"a\": [true, false, null, {\"b\": \"c\"}]}", " [ 1 , 2 ] ",
 	};
 	size_t i;
@@ -290,6 +323,7 @@ DEFINE_TEST(print_error_text_format)
 	p.err = e.f;
 	print_result(&p, &sc, &r);
 	print_summary(&p, &sc);
+	printer_free(&p);
 	out = mem_close(&m);
 	err = mem_close(&e);
 	EXPECT_STR(err, "vmcursor: script.vmc:12: map: Invalid argument "
@@ -318,12 +352,29 @@ DEFINE_TEST(print_summary_many_failures)
 		print_result(&p, &sc, &r);
 	}
 	print_summary(&p, &sc);
+	printer_free(&p);
 	out = mem_close(&m);
 	err = mem_close(&e);
 	EXPECT_STR(out, "s: 10 statements run, 10 failed (lines 1, 2, 3, 4, "
 		   "5, 6, 7, 8, ...)\n");
 	free(out);
 	free(err);
+	/* JSON: the summary lists every failed line. */
+	mem_open(&m);
+	p = (struct printer){ .out = m.f, .err = stderr, .json = true };
+	for (i = 1; i <= 10; i++) {
+		st.line = i;
+		print_result(&p, &sc, &r);
+	}
+	print_summary(&p, &sc);
+	printer_free(&p);
+	out = mem_close(&m);
+	EXPECT_CONTAINS(out, "{\"kind\": \"summary\", \"schema\": 1, "
+			"\"file\": \"s\", \"statements\": 10, \"failed\": 10, "
+			"\"failed_lines\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "
+			"\"parse_errors\": 0, \"ok\": false}\n");
+	EXPECT(!json_check_lines(out));
+	free(out);
 }
 
 DEFINE_TEST(print_json_every_statement_valid)
@@ -413,6 +464,7 @@ void register_print_tests(void)
 	TEST(fmt_size);
 	TEST(fmt_errno);
 	TEST(json_writer_escapes);
+	TEST(json_writer_utf8);
 	TEST(json_writer_nul_in_string);
 	TEST(json_writer_nesting);
 	TEST(json_validator_rejects);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmcursor tool: an in-memory fake of one /dev/vmcursor address space.
+ * libvmcursor: an in-memory fake of one /dev/vmcursor address space, behind
+ * the transport interface (transport.h): uapi structure in, errno out.
  *
  * It validates its arguments like the kernel documents (ioctl.h), keeps the
  * leaves in a sorted array and the frames' bytes in memory, and splits huge
@@ -18,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "bench_tool.h"
-#include "util.h"
+#include "internal.h"
+#include "transport.h"
 
 #define FAKE_PAGE	4096ULL
 #define FAKE_VA_END	(1ULL << 47)
@@ -43,7 +43,7 @@ struct fleaf {
 };
 
 struct fake {
-	struct backend be;	/* first: the interface */
+	struct vmcl_transport be;	/* first: the interface */
 	struct fframe *frames;
 	size_t nframes, cap_frames;
 	struct fleaf *leaves;	/* sorted by va, never overlapping */
@@ -65,7 +65,7 @@ struct fcursor {
 	uint64_t start, end, va;
 };
 
-static struct fake *to_fake(struct backend *be)
+static struct fake *to_fake(struct vmcl_transport *be)
 {
 	return (struct fake *)be;
 }
@@ -447,7 +447,7 @@ static int run_op(struct fake *f, struct fcursor *c, const struct vmc_op *op,
 	}
 }
 
-static int fake_batch(struct backend *be, struct vmc_batch *b)
+static int fake_batch(struct vmcl_transport *be, struct vmc_batch *b)
 {
 	struct fake *f = to_fake(be);
 	struct vmc_op *ops = (struct vmc_op *)(uintptr_t)b->ops;
@@ -497,7 +497,7 @@ static int fake_batch(struct backend *be, struct vmc_batch *b)
 	return 0;
 }
 
-static int fake_info(struct backend *be, struct vmc_info *a)
+static int fake_info(struct vmcl_transport *be, struct vmc_info *a)
 {
 	struct fake *f = to_fake(be);
 	int err = enter(f, VMC_CMD_INFO);
@@ -524,7 +524,7 @@ static int fake_info(struct backend *be, struct vmc_info *a)
 	return 0;
 }
 
-static int fake_frame_alloc(struct backend *be, struct vmc_frame_alloc *a)
+static int fake_frame_alloc(struct vmcl_transport *be, struct vmc_frame_alloc *a)
 {
 	struct fake *f = to_fake(be);
 	struct fframe fr = { 0 };
@@ -558,7 +558,7 @@ static int fake_frame_alloc(struct backend *be, struct vmc_frame_alloc *a)
 	return 0;
 }
 
-static int fake_frame_drop(struct backend *be, struct vmc_frame_drop *a)
+static int fake_frame_drop(struct vmcl_transport *be, struct vmc_frame_drop *a)
 {
 	struct fake *f = to_fake(be);
 	size_t i;
@@ -605,7 +605,7 @@ static int probe_access(struct fake *f, struct vmc_probe *p, unsigned char *buf)
 	return done == p->len ? 0 : EFAULT;
 }
 
-static int fake_probe(struct backend *be, struct vmc_probe *p)
+static int fake_probe(struct vmcl_transport *be, struct vmc_probe *p)
 {
 	struct fake *f = to_fake(be);
 	int err = enter(f, VMC_CMD_PROBE);
@@ -630,7 +630,7 @@ static int fake_probe(struct backend *be, struct vmc_probe *p)
 	return probe_access(f, p, (unsigned char *)(uintptr_t)p->buf);
 }
 
-static int fake_dump(struct backend *be, struct vmc_dump *d)
+static int fake_dump(struct vmcl_transport *be, struct vmc_dump *d)
 {
 	struct fake *f = to_fake(be);
 	struct vmc_mapping *e = (struct vmc_mapping *)(uintptr_t)d->entries;
@@ -692,7 +692,7 @@ static bool report(char *msg, size_t len, size_t *used, const char *line)
 	return fits;
 }
 
-static int fake_check(struct backend *be, struct vmc_check *a)
+static int fake_check(struct vmcl_transport *be, struct vmc_check *a)
 {
 	struct fake *f = to_fake(be);
 	char *msg = (char *)(uintptr_t)a->msg, line[128];
@@ -739,7 +739,7 @@ static int fake_check(struct backend *be, struct vmc_check *a)
 	return 0;
 }
 
-static int fake_stats(struct backend *be, struct vmc_stats *s)
+static int fake_stats(struct vmcl_transport *be, struct vmc_stats *s)
 {
 	struct fake *f = to_fake(be);
 	size_t i;
@@ -763,15 +763,15 @@ static int fake_stats(struct backend *be, struct vmc_stats *s)
 	return 0;
 }
 
-/* Synthetic figures (bench.c), so the tests can run "bench" end to end. */
-static int fake_bench(struct backend *be, struct vmc_bench *a)
+/* Synthetic figures (fake_bench.c), so "vmcursor bench" runs end to end. */
+static int fake_bench(struct vmcl_transport *be, struct vmc_bench *a)
 {
 	int err = enter(to_fake(be), VMC_CMD_BENCH);
 
-	return err ? err : bench_fake_ioctl(a);
+	return err ? err : vmcl__fake_bench(a);
 }
 
-static void fake_destroy(struct backend *be)
+static void fake_destroy(struct vmcl_transport *be)
 {
 	struct fake *f = to_fake(be);
 	size_t i;
@@ -784,7 +784,8 @@ static void fake_destroy(struct backend *be)
 	free(f);
 }
 
-static const struct backend_ops fake_ops = {
+static const struct vmcl_transport_ops fake_ops = {
+	.name = "fake",
 	.info = fake_info,
 	.frame_alloc = fake_frame_alloc,
 	.frame_drop = fake_frame_drop,
@@ -794,13 +795,15 @@ static const struct backend_ops fake_ops = {
 	.check = fake_check,
 	.stats = fake_stats,
 	.bench = fake_bench,
-	.destroy = fake_destroy,
+	.close = fake_destroy,
 };
 
-struct backend *backend_fake_new(void)
+struct vmcl_transport *vmcl__fake_new(void)
 {
-	struct fake *f = xcalloc(1, sizeof(*f));
+	struct fake *f = calloc(1, sizeof(*f));
 
+	if (!f)
+		return NULL;
 	f->be.ops = &fake_ops;
 	f->next_handle = 1;
 	f->max_probe_len = VMC_MAX_PROBE_LEN;
@@ -808,31 +811,62 @@ struct backend *backend_fake_new(void)
 	return &f->be;
 }
 
-void fake_set_limits(struct backend *be, uint32_t max_probe_len,
-		     uint32_t max_frame_pages)
+/* The knobs below act on a fake only. */
+static struct fake *fake_of(struct vmcl *h)
 {
-	to_fake(be)->max_probe_len = max_probe_len;
-	to_fake(be)->max_frame_pages = max_frame_pages;
+	struct vmcl_transport *t = vmcl_transport(h);
+
+	return t->ops == &fake_ops ? to_fake(t) : NULL;
 }
 
-void fake_fail_next(struct backend *be, unsigned int cmd, int err)
+int vmcl_fake_set_limits(struct vmcl *h, uint32_t max_probe_len,
+			 uint32_t max_frame_pages)
 {
-	to_fake(be)->fail_cmd = cmd;
-	to_fake(be)->fail_err = err;
+	struct fake *f = fake_of(h);
+
+	if (!f)
+		return -EOPNOTSUPP;
+	f->max_probe_len = max_probe_len;
+	f->max_frame_pages = max_frame_pages;
+	return 0;
 }
 
-void fake_corrupt(struct backend *be)
+int vmcl_fake_fail_next(struct vmcl *h, unsigned int cmd, int err)
 {
-	to_fake(be)->corrupt = true;
+	struct fake *f = fake_of(h);
+
+	if (!f)
+		return -EOPNOTSUPP;
+	if (cmd < VMC_CMD_BASE || cmd >= VMC_CMD_LAST)
+		return -EINVAL;
+	f->fail_cmd = cmd;
+	f->fail_err = err < 0 ? -err : err;
+	return 0;
 }
 
-unsigned int fake_calls(struct backend *be, unsigned int cmd)
+int vmcl_fake_corrupt(struct vmcl *h)
 {
-	return to_fake(be)->calls[cmd - VMC_CMD_BASE];
+	struct fake *f = fake_of(h);
+
+	if (!f)
+		return -EOPNOTSUPP;
+	f->corrupt = true;
+	return 0;
 }
 
-const struct vmc_op *fake_last_ops(struct backend *be, uint32_t *nr)
+unsigned int vmcl_fake_calls(struct vmcl *h, unsigned int cmd)
 {
-	*nr = to_fake(be)->last_nr;
-	return to_fake(be)->last_ops;
+	struct fake *f = fake_of(h);
+
+	if (!f || cmd < VMC_CMD_BASE || cmd >= VMC_CMD_LAST)
+		return 0;
+	return f->calls[cmd - VMC_CMD_BASE];
+}
+
+const struct vmc_op *vmcl_fake_last_ops(struct vmcl *h, uint32_t *nr)
+{
+	struct fake *f = fake_of(h);
+
+	*nr = f ? f->last_nr : 0;
+	return f ? f->last_ops : NULL;
 }

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libvmcursor: the list of ioctl commands, as an X-macro, so that the
+ * transport interface, the device transport and the dispatcher cannot
+ * disagree. Adding a command (after ioctl.h has it): one line here, its
+ * prototype in vmcursor.h, its fake implementation in transport_fake.c and
+ * its sentences in errors.c.
+ *
+ * X(name, CMD, struct): name of the transport op and of vmcl_ioctl_name(),
+ * the VMC_CMD_ and VMC_IOC_ suffix, the uapi structure's tag.
+ *
+ * Copyright (C) 2026 The vmcursor authors
+ */
+#ifndef VMCL_COMMANDS_H
+#define VMCL_COMMANDS_H
+
+#define VMCL_COMMANDS(X)						\
+	X(info, INFO, vmc_info)						\
+	X(frame_alloc, FRAME_ALLOC, vmc_frame_alloc)			\
+	X(frame_drop, FRAME_DROP, vmc_frame_drop)			\
+	X(batch, BATCH, vmc_batch)					\
+	X(probe, PROBE, vmc_probe)					\
+	X(dump, DUMP, vmc_dump)						\
+	X(check, CHECK, vmc_check)					\
+	X(stats, STATS, vmc_stats)					\
+	X(bench, BENCH, vmc_bench)
+
+#endif /* VMCL_COMMANDS_H */
