@@ -19,39 +19,64 @@
  * opaque integers, private to the file descriptor.
  *
  * Every ioctl takes a pointer to a structure that starts with a __u32 @size
- * (the caller's sizeof) and a __u32 @flags. The kernel accepts both shorter
- * structures (down to the last mandatory field; missing trailing fields read
- * as zero) and longer ones (whose trailing bytes must be zero). Fields named
+ * (the caller's sizeof) and a __u32 @flags. Sizes, one rule for every
+ * command: @size must be at least the structure's size in ABI version 1
+ * (VMC_<NAME>_SIZE_VER1 below), outputs included, so that every result
+ * has somewhere to go; fields appended since read as zero from a caller
+ * that passes the older size; a longer structure is accepted if the bytes
+ * the kernel does not know are zero; @size is at most 4096. Fields named
  * __reserved must be zero. Output fields are prefixed with out_.
+ *
+ * Open mode: a descriptor opened O_RDONLY may only look: VMC_IOC_INFO,
+ * VMC_IOC_DUMP, VMC_IOC_CHECK, VMC_IOC_STATS, VMC_IOC_PROBE without
+ * VMC_PROBE_WRITE, and batches whose ops are all VMC_OP_VA, VMC_OP_QUERY,
+ * VMC_OP_FIND_NEXT or VMC_OP_JUMP. Anything else gives EBADF.
+ *
+ * Memory: frames and table pages are pinned kernel memory. They are
+ * charged to the opener's RLIMIT_MEMLOCK (as io_uring, VFIO and RDMA do;
+ * CAP_IPC_LOCK lifts that limit), to the per-space caps (module parameters
+ * max_frame_pages, max_table_pages) and to a module-wide cap
+ * (max_total_pages). A command that fails for memory says which limit in
+ * its out_limit (or struct vmc_op_result.limit) field: enum vmc_limit.
  *
  * Errors, common to every command:
  *
  *  - ENOTTY: unknown ioctl number.
+ *  - EBADF: the descriptor is read-only and the command would change the
+ *    space.
  *  - E2BIG: the structure is longer than the kernel knows and the extra
- *    bytes are not zero; or a count exceeds its documented maximum.
+ *    bytes are not zero, or @size is above 4096; or a count exceeds its
+ *    documented maximum.
  *  - EOPNOTSUPP: an unknown flag, op code, change kind or cache mode, or a
  *    page size or property the CPU or the space cannot map.
- *  - EINVAL: @size is below the minimum, a __reserved field is not zero,
- *    or an address, length or offset is not aligned as required.
+ *  - EINVAL: @size is below the structure's VER1 size, a __reserved field
+ *    is not zero, an address, length or offset is not aligned as
+ *    required, or arguments contradict each other (for example a mapping
+ *    whose cache mode is not its frame's).
  *  - ENOENT: the frame handle does not exist in this file descriptor.
- *  - ENOMEM: out of memory, or a per-space cap (module parameters
- *    max_frame_pages, max_table_pages) would be exceeded. Every cursor
- *    (a batch, a dump) first reserves up to levels - 1 table pages, so
- *    close to the max_table_pages cap even read-only batches can fail.
+ *  - ENOMEM: out of memory or a limit reached: out_limit says which.
+ *    Only operations that create table nodes or frames need memory:
+ *    read-only ops and unmaps that split nothing work at every cap.
  *  - EOVERFLOW: address arithmetic wraps, or a frame reference count would
  *    pass its maximum.
  *  - EFAULT: a user pointer is bad, or a probe access through the MMU
  *    faulted (absent page, write to read-only, no read permission).
  *  - ERANGE: an address or length lies outside the cursor's range or the
  *    managed user range, or a mapping does not fit in its frame.
+ *  - EINTR: a fatal signal arrived while the command waited for another
+ *    thread's cursor over an overlapping range.
+ *  - EPERM: the command needs CAP_SYS_ADMIN (noted where it applies).
  *
- * A failing command or cursor op changes nothing.
+ * A failing command or cursor op changes nothing. The one exception is a
+ * range op (VMC_OP_MAP_RANGE, VMC_OP_MAP_FRAMES, VMC_OP_PROTECT_RANGE)
+ * that fails part-way: what it did before the failing leaf stays done,
+ * its result's count says how much, and the failing leaf changed nothing.
  */
 
 #define VMC_DEVICE_PATH		"/dev/vmcursor"
 /* VMC_IOC_BENCH is served by vmcursor_bench.ko, on its own device. */
 #define VMC_BENCH_DEVICE_PATH	"/dev/vmcursor-bench"
-#define VMC_ABI_VERSION		1
+#define VMC_ABI_VERSION		2
 #define VMC_IOCTL_TYPE		0xC5
 
 enum {
@@ -65,7 +90,29 @@ enum {
 	VMC_CMD_CHECK,
 	VMC_CMD_STATS,
 	VMC_CMD_BENCH,
+	VMC_CMD_FRAME_IMPORT,
 	VMC_CMD_LAST,
+};
+
+/**
+ * enum vmc_limit - which limit an ENOMEM hit (the out_limit fields)
+ * @VMC_LIMIT_NONE: no limit: the command did not fail for memory
+ * @VMC_LIMIT_KERNEL: the kernel could not allocate the memory
+ * @VMC_LIMIT_MEMLOCK: the opener's RLIMIT_MEMLOCK (ulimit -l), which frames
+ *	and table pages of all its descriptors share
+ * @VMC_LIMIT_FRAMES: the space's frame cap (module parameter
+ *	max_frame_pages, VMC_IOC_INFO out_max_frames)
+ * @VMC_LIMIT_TABLES: the space's table-page cap (max_table_pages,
+ *	VMC_IOC_INFO out_max_table_pages)
+ * @VMC_LIMIT_MODULE: the module-wide cap on pinned pages (max_total_pages)
+ */
+enum vmc_limit {
+	VMC_LIMIT_NONE = 0,
+	VMC_LIMIT_KERNEL,
+	VMC_LIMIT_MEMLOCK,
+	VMC_LIMIT_FRAMES,
+	VMC_LIMIT_TABLES,
+	VMC_LIMIT_MODULE,
 };
 
 /*
@@ -109,13 +156,23 @@ enum {
  * @out_features: VMC_FEAT_* bits
  * @out_va_start: first address the cursor may manage (0)
  * @out_va_end: end (exclusive) of the managed user range
- * @out_page_sizes: bitmap of leaf sizes map accepts (bit n = 2^n bytes)
- * @out_cache_modes: bitmap of VMC_CACHE_* values map accepts
+ * @out_page_sizes: bitmap of leaf sizes map accepts (bit n = 2^n bytes).
+ *	Each needs a frame at least that large: 4 KiB from any frame; 2 MiB
+ *	from a 2 MiB frame (VMC_FRAME_2M, allocated or imported); 1 GiB, on
+ *	a CPU with 1 GiB pages, only from an imported 1 GiB hugetlb page
+ * @out_cache_modes: bitmap of VMC_CACHE_* values the CPU and the kernel's
+ *	PAT programming give exactly (a mode whose bits select another type,
+ *	as WC does with PAT off, is not listed)
  * @out_max_batch_ops: maximum struct vmc_batch.nr_ops
  * @out_max_probe_len: maximum struct vmc_probe.len
+ * @__reserved: must be 0
  * @out_max_frames: per-space cap on frame memory, in 4 KiB pages
  * @out_max_table_pages: per-space table-page cap
- * @__reserved: must be 0
+ * @out_frame_cache_modes: bitmap of VMC_CACHE_* values VMC_IOC_FRAME_ALLOC
+ *	accepts (WB, and UC and WC where offered; never WT)
+ * @out_fd_flags: VMC_FD_READONLY if this descriptor may only look
+ * @out_max_total_pages: the module-wide cap on pinned pages (frames and
+ *	table pages of every space), 0 for none
  */
 struct vmc_info {
 	__u32 size;
@@ -132,10 +189,17 @@ struct vmc_info {
 	__u32 __reserved;
 	__aligned_u64 out_max_frames;
 	__aligned_u64 out_max_table_pages;
+	__u32 out_frame_cache_modes;
+	__u32 out_fd_flags;
+	__aligned_u64 out_max_total_pages;
 };
+
+#define VMC_INFO_SIZE_V1	80u	/* up to out_max_table_pages */
+#define VMC_FD_READONLY		(1u << 0)
 
 #define VMC_FRAME_4K		0u
 #define VMC_FRAME_2M		9u
+#define VMC_FRAME_1G		18u	/* imported 1 GiB hugetlb pages only */
 
 /**
  * struct vmc_frame_alloc - VMC_IOC_FRAME_ALLOC: allocate a zeroed frame
@@ -144,9 +208,23 @@ struct vmc_info {
  * @order: VMC_FRAME_4K or VMC_FRAME_2M (EOPNOTSUPP otherwise)
  * @out_handle: the new frame's handle, from 1 up (never 0)
  * @out_paddr: physical address; 0 unless the caller has CAP_SYS_ADMIN
+ * @cache: the frame's memory type: VMC_CACHE_WB (0), or VMC_CACHE_UC or
+ *	VMC_CACHE_WC where out_frame_cache_modes lists them (EOPNOTSUPP
+ *	otherwise, and always for VMC_CACHE_WT)
+ * @out_limit: with ENOMEM, which limit (enum vmc_limit)
  *
  * The handle holds one reference on the frame; each leaf mapping any part
  * of it holds another. The frame is freed when the last one goes.
+ *
+ * Memory types: a page must never be mapped with two memory types at once
+ * (the SDM calls such aliases unsupported: stale data, machine checks on
+ * some parts). So a frame has one type, chosen here: for UC and WC the
+ * kernel's own direct mapping of the frame is changed to it
+ * (set_memory_uc()/set_memory_wc()) before the handle is returned, and
+ * back to WB before the page is freed; every mapping of the frame must
+ * use its type (EINVAL otherwise, for map and protect alike). WT is
+ * refused: the kernel gives modules no way to make its own mapping of RAM
+ * write-through.
  */
 struct vmc_frame_alloc {
 	__u32 size;
@@ -154,17 +232,62 @@ struct vmc_frame_alloc {
 	__u32 order;
 	__u32 out_handle;
 	__aligned_u64 out_paddr;
+	__u32 cache;
+	__u32 out_limit;
 };
+
+#define VMC_FRAME_ALLOC_SIZE_V1	24u	/* up to out_paddr */
+
+/**
+ * struct vmc_frame_import - VMC_IOC_FRAME_IMPORT: make the caller's own
+ *	memory a frame
+ * @size: sizeof(struct vmc_frame_import)
+ * @flags: must be 0
+ * @uaddr: start of the memory in the calling process, aligned to the
+ *	frame size (EINVAL otherwise)
+ * @order: VMC_FRAME_4K, VMC_FRAME_2M (the range must be one physically
+ *	contiguous, aligned 2 MiB page: a transparent or hugetlb huge page)
+ *	or VMC_FRAME_1G (one 1 GiB hugetlb page); EINVAL when the memory is
+ *	not one such page, EOPNOTSUPP for another order
+ * @cache: must be VMC_CACHE_WB (0): user memory is write-back
+ *	(EOPNOTSUPP otherwise)
+ * @out_handle: the new frame's handle
+ * @out_limit: with ENOMEM, which limit (enum vmc_limit)
+ * @out_paddr: physical address; 0 unless the caller has CAP_SYS_ADMIN
+ *
+ * The pages are pinned (as VFIO and RDMA do, long-term and writable) and
+ * charged to the caller's RLIMIT_MEMLOCK. What the process writes through
+ * its own mapping reads back through the space and the other way round.
+ * The pin is released when the frame's last reference goes, after the
+ * TLB flush covering its last mapping; the process's own mapping is
+ * unaffected throughout. Errors: EFAULT (not mapped, or not writable),
+ * EINVAL, EOPNOTSUPP, ENOMEM.
+ */
+struct vmc_frame_import {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 uaddr;
+	__u32 order;
+	__u32 cache;
+	__u32 out_handle;
+	__u32 out_limit;
+	__aligned_u64 out_paddr;
+};
+
+#define VMC_FRAME_IMPORT_SIZE_V1	40u
 
 /**
  * struct vmc_frame_drop - VMC_IOC_FRAME_DROP: drop a frame handle
  * @size: sizeof(struct vmc_frame_drop)
  * @flags: must be 0
- * @handle: handle from VMC_IOC_FRAME_ALLOC (ENOENT if unknown; handles
- *	start at 1, so 0 always gives ENOENT)
+ * @handle: handle from VMC_IOC_FRAME_ALLOC or VMC_IOC_FRAME_IMPORT
+ *	(ENOENT if unknown; handles start at 1, so 0 always gives ENOENT)
  * @__reserved: must be 0
  *
- * Mappings of the frame stay valid: they hold their own references.
+ * Mappings of the frame stay valid: they hold their own references. A
+ * dropped handle's number is reused as late as possible (the numbers
+ * cycle through the 31-bit space), and VMC_OP_QUERY and VMC_IOC_DUMP
+ * report a mapping of a dropped frame with handle 0.
  */
 struct vmc_frame_drop {
 	__u32 size;
@@ -172,6 +295,8 @@ struct vmc_frame_drop {
 	__u32 handle;
 	__u32 __reserved;
 };
+
+#define VMC_FRAME_DROP_SIZE_V1	16u
 
 /* Cursor op codes (struct vmc_op.code). */
 enum vmc_op_code {
@@ -183,15 +308,24 @@ enum vmc_op_code {
 	VMC_OP_UNMAP,		/* in: len; result: count */
 	VMC_OP_PROTECT_NEXT,	/* in: len, change, prop; result: va..end */
 	VMC_OP_FLUSH,		/* dispatch pending TLB flushes */
+	VMC_OP_MAP_RANGE,	/* in: handle, offset, len, prop, level;
+				 * result: count */
+	VMC_OP_MAP_FRAMES,	/* in: ptr, nr, prop, level; result: count */
+	VMC_OP_PROTECT_RANGE,	/* in: len, change, prop; result: count */
 	VMC_OP_LAST,
 };
 
-/* protect_next change kinds (struct vmc_op.change). */
+/*
+ * Property change kinds (struct vmc_op.change) of VMC_OP_PROTECT_NEXT and
+ * VMC_OP_PROTECT_RANGE. @prop holds exactly what the change uses: flag
+ * bits for ADD and CLEAR, a cache mode for CACHE (a bit of the other kind
+ * gives EINVAL), both for SET.
+ */
 enum vmc_change {
 	VMC_CHANGE_SET = 1,	/* property := prop */
-	VMC_CHANGE_ADD,		/* flags |= prop & VMC_PROP_FLAGS_MASK */
-	VMC_CHANGE_CLEAR,	/* flags &= ~(prop & VMC_PROP_FLAGS_MASK) */
-	VMC_CHANGE_CACHE,	/* cache mode := VMC_PROP_CACHE(prop) */
+	VMC_CHANGE_ADD,		/* flags |= prop (flag bits only) */
+	VMC_CHANGE_CLEAR,	/* flags &= ~prop (flag bits only) */
+	VMC_CHANGE_CACHE,	/* cache mode := VMC_PROP_CACHE(prop) (only) */
 	VMC_CHANGE_LAST,
 };
 
@@ -200,25 +334,45 @@ enum vmc_change {
  * @code: enum vmc_op_code
  * @flags: must be 0
  * @va: VMC_OP_JUMP target
- * @len: VMC_OP_FIND_NEXT, VMC_OP_UNMAP and VMC_OP_PROTECT_NEXT length
- * @offset: VMC_OP_MAP byte offset of the mapped piece within the frame
- * @handle: VMC_OP_MAP frame handle
- * @prop: VMC_OP_MAP property; VMC_OP_PROTECT_NEXT operand
- * @level: VMC_OP_MAP leaf level: 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB)
- * @change: VMC_OP_PROTECT_NEXT enum vmc_change
+ * @len: length, 4 KiB aligned: VMC_OP_FIND_NEXT, VMC_OP_UNMAP,
+ *	VMC_OP_PROTECT_NEXT and VMC_OP_PROTECT_RANGE search or change
+ *	[va, va + len); VMC_OP_MAP_RANGE maps @len bytes of the frame
+ * @offset: VMC_OP_MAP, VMC_OP_MAP_RANGE: byte offset within the frame of
+ *	the first mapped byte
+ * @handle: VMC_OP_MAP, VMC_OP_MAP_RANGE: frame handle
+ * @prop: VMC_OP_MAP*: property; VMC_OP_PROTECT_*: operand of @change
+ * @level: VMC_OP_MAP*: leaf level: 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB)
+ * @change: VMC_OP_PROTECT_NEXT, VMC_OP_PROTECT_RANGE: enum vmc_change
+ * @ptr: VMC_OP_MAP_FRAMES: user pointer to @nr __u32 frame handles
+ * @nr: VMC_OP_MAP_FRAMES: number of handles, 1..VMC_MAX_MAP_FRAMES
+ *	(E2BIG beyond)
+ * @__reserved: must be 0
  *
  * Fields an op does not use must be 0 (EINVAL otherwise). A non-zero
  * @flags, an unknown @code or @change, and property bits outside
  * VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK give EOPNOTSUPP. A map whose
  * @handle is unknown (or 0) gives ENOENT; @offset must be aligned to the
- * leaf size (EINVAL) and the leaf must fit in the frame (ERANGE).
+ * leaf size (EINVAL) and the leaves must fit in the frame (ERANGE); the
+ * cache mode must be the frame's (EINVAL).
+ *
+ * Range ops, one op for many leaves (the same as the per-leaf op repeated,
+ * but the kernel walks each table once):
+ *  - VMC_OP_MAP_RANGE: @len / leaf size consecutive leaves at the cursor,
+ *    mapping [@offset, @offset + @len) of the frame; count = leaves mapped.
+ *  - VMC_OP_MAP_FRAMES: each of the @nr frames mapped whole, in order, as
+ *    consecutive leaves of @level (a 2 MiB frame at level 1 is 512 leaves;
+ *    a frame smaller than the leaf gives ERANGE); count = leaves mapped.
+ *  - VMC_OP_PROTECT_RANGE: VMC_OP_PROTECT_NEXT until nothing is left in
+ *    [va, va + @len); count = leaves changed; their flush is queued.
+ * On an error part-way, the leaves before stay done (see the general
+ * section), count says how many and va stands after them.
  *
  * The cursor ops follow vmcursor.h: query at the end of the range, a
  * length past it, a jump outside it or a leaf that does not fit give
  * ERANGE; a misaligned length, target or va give EINVAL; a level the CPU
  * cannot map or an unsupported cache mode give EOPNOTSUPP; a reference
- * count at its maximum gives EOVERFLOW; table-node allocation failure (or
- * the max_table_pages cap) gives ENOMEM.
+ * count at its maximum gives EOVERFLOW; a table node that cannot be had
+ * gives ENOMEM (with the limit in the result).
  */
 struct vmc_op {
 	__u32 code;
@@ -230,7 +384,13 @@ struct vmc_op {
 	__u32 prop;
 	__u32 level;
 	__u32 change;
+	__aligned_u64 ptr;
+	__u32 nr;
+	__u32 __reserved;
 };
+
+#define VMC_OP_SIZE_V1		48u	/* up to change */
+#define VMC_MAX_MAP_FRAMES	4096u
 
 /* struct vmc_op_result.flags */
 #define VMC_RES_DONE		(1u << 0)	/* the op ran (error may be set) */
@@ -245,13 +405,17 @@ struct vmc_op {
  * @va: the cursor's virtual address after the op; for VMC_OP_QUERY and
  *	VMC_OP_PROTECT_NEXT the start of the reported range
  * @end: VMC_OP_QUERY and VMC_OP_PROTECT_NEXT: end of the reported range
- * @count: VMC_OP_UNMAP: number of removed mappings
- * @handle: VMC_OP_QUERY: frame handle of the mapped frame, if tracked
+ * @count: VMC_OP_UNMAP: number of removed mappings; range ops: leaves
+ *	mapped or changed
+ * @handle: VMC_OP_QUERY: frame handle of the mapped frame, if tracked (0
+ *	when that frame's handle was dropped)
  * @prop: VMC_OP_QUERY: property of the leaf, including A and D
  * @offset: VMC_OP_QUERY: offset of the leaf's start within its frame
  * @paddr: VMC_OP_QUERY: physical address (0 without CAP_SYS_ADMIN)
- * @level: VMC_OP_QUERY: leaf level (1-3), or the level of the absent entry
- * @__reserved: 0
+ * @level: VMC_OP_QUERY: leaf level (1-3), or the level of the absent
+ *	block: the largest aligned block around va inside both the absent
+ *	entry and the cursor's range
+ * @limit: with -ENOMEM, which limit (enum vmc_limit)
  */
 struct vmc_op_result {
 	__s32 error;
@@ -264,12 +428,15 @@ struct vmc_op_result {
 	__aligned_u64 offset;
 	__aligned_u64 paddr;
 	__u32 level;
-	__u32 __reserved;
+	__u32 limit;
 };
+
+#define VMC_OP_RESULT_SIZE_V1	64u
 
 #define VMC_BATCH_STOP_ON_ERROR	(1u << 0)
 #define VMC_MAX_BATCH_OPS	4096u
 #define VMC_BATCH_MAX_STEPS	(1ull << 24)
+#define VMC_BATCH_MAX_NS	(50ull * 1000 * 1000)
 
 /**
  * struct vmc_batch - VMC_IOC_BATCH: one cursor lifetime over [start, end)
@@ -280,20 +447,24 @@ struct vmc_op_result {
  * @ops: user pointer to @nr_ops struct vmc_op of @op_size bytes each
  * @results: user pointer to @nr_ops struct vmc_op_result of @result_size
  * @nr_ops: number of ops (at most VMC_MAX_BATCH_OPS, E2BIG beyond)
- * @op_size: the caller's sizeof(struct vmc_op)
- * @result_size: the caller's sizeof(struct vmc_op_result)
+ * @op_size: the caller's sizeof(struct vmc_op), at least VMC_OP_SIZE_V1
+ *	(EINVAL) and at most 4096 (E2BIG)
+ * @result_size: the caller's sizeof(struct vmc_op_result), at least
+ *	VMC_OP_RESULT_SIZE_V1 and at most 4096
  * @out_nr_done: number of ops that ran
  *
  * Creating the cursor can fail as a whole, and then no op runs: ERANGE
  * when start >= end or end is past the managed range (this covers kernel
  * and non-canonical addresses), EINVAL when start or end is not 4 KiB
- * aligned, ENOMEM. Otherwise each op that ran has its own result; a
+ * aligned, EINTR while waiting for another thread's cursor over an
+ * overlapping range. Otherwise each op that ran has its own result; a
  * failing op changes nothing and the following ops still run, unless
- * VMC_BATCH_STOP_ON_ERROR is set. The cursor keeps preemption off for its
- * whole life, so a batch also stops after the op during which it has
- * visited more than VMC_BATCH_MAX_STEPS page-table entries: @out_nr_done
- * then tells where to resume, in another batch. The ioctl returns 0 when
- * the cursor was created, whatever the ops' results.
+ * VMC_BATCH_STOP_ON_ERROR is set. A cursor excludes other cursors over an
+ * overlapping range (they wait, sleeping) while it lives, so a batch also
+ * stops after the op during which it has visited more than
+ * VMC_BATCH_MAX_STEPS page-table entries or run for VMC_BATCH_MAX_NS:
+ * @out_nr_done then tells where to resume, in another batch. The ioctl
+ * returns 0 when the cursor was created, whatever the ops' results.
  *
  * The @results array is cleared before any op runs, so that a bad pointer
  * fails (EFAULT) before anything changes; the results of ops that did not
@@ -312,6 +483,8 @@ struct vmc_batch {
 	__u32 result_size;
 	__u32 out_nr_done;
 };
+
+#define VMC_BATCH_SIZE_V1	56u
 
 #define VMC_PROBE_WRITE		(1u << 0)
 #define VMC_MAX_PROBE_LEN	(1u << 20)
@@ -337,6 +510,8 @@ struct vmc_probe {
 	__aligned_u64 buf;
 	__aligned_u64 out_done;
 };
+
+#define VMC_PROBE_SIZE_V1	40u
 
 /* struct vmc_mapping.flags */
 #define VMC_MAP_TRACKED		(1u << 0)
@@ -392,6 +567,8 @@ struct vmc_dump {
 	__aligned_u64 out_next;
 };
 
+#define VMC_DUMP_SIZE_V1	48u
+
 /**
  * struct vmc_check - VMC_IOC_CHECK: run the invariant checker
  * @size: sizeof(struct vmc_check)
@@ -408,7 +585,8 @@ struct vmc_dump {
  * Waits for every cursor of the space to finish and for deferred frees to
  * complete first, so that every frame's reference count can be compared
  * with its holders (its leaves and its handle). @msg is NUL-terminated;
- * at most 64 KiB of it is used.
+ * at most 64 KiB of it is used. Physical addresses and raw entries appear
+ * in it only for a caller with CAP_SYS_ADMIN.
  */
 struct vmc_check {
 	__u32 size;
@@ -423,6 +601,7 @@ struct vmc_check {
 	__u32 out_flags;
 };
 
+#define VMC_CHECK_SIZE_V1	56u
 #define VMC_CHECK_TRUNCATED	(1u << 0)
 
 #define VMC_STATS_GLOBAL	(1u << 0)
@@ -430,22 +609,32 @@ struct vmc_check {
 /**
  * struct vmc_stats - VMC_IOC_STATS: counters of this space (or all)
  * @size: sizeof(struct vmc_stats)
- * @flags: VMC_STATS_GLOBAL for the module-wide totals
+ * @flags: VMC_STATS_GLOBAL for the module-wide totals (CAP_SYS_ADMIN:
+ *	EPERM otherwise; the same totals are in /sys/kernel/debug/vmcursor)
  * @out_invlpg: INVLPG instructions executed
  * @out_full_flushes: full flushes (CR3 reload or INVPCID single-context)
  * @out_invpcid: INVPCID instructions executed
  * @out_ipis: IPIs sent for remote flushes
  * @out_deferred_frees: frame references and table pages released after
- *	their flush (and, for table pages, an RCU grace period)
+ *	their flush
  * @out_maps: leaves written by map
  * @out_unmapped: mappings removed by unmap
- * @out_protects: leaves changed by protect_next
+ * @out_protects: leaves changed by protect_next and protect ranges
  * @out_splits: huge leaves split
  * @out_table_pages: table pages currently allocated: the tree (root
  *	included), up to 10 spare nodes kept for the next cursor, and nodes
  *	waiting for a deferred free (VMC_IOC_CHECK counts the tree alone)
  * @out_frames: frames currently allocated
  * @out_activations: times the space was loaded into CR3
+ * @out_max_window_ns: the longest activation window (interrupts off)
+ * @out_max_dispatch_ns: the longest flush dispatch (preemption off, while
+ *	waiting for the IPIs)
+ * @out_max_nosched_ns: the longest stretch a cursor ran without offering
+ *	the CPU (cond_resched()), on kernels without full preemption the
+ *	longest time it could keep others waiting
+ *
+ * The three maxima are since the module was loaded (for the space: since
+ * it was created).
  */
 struct vmc_stats {
 	__u32 size;
@@ -462,7 +651,12 @@ struct vmc_stats {
 	__aligned_u64 out_table_pages;
 	__aligned_u64 out_frames;
 	__aligned_u64 out_activations;
+	__aligned_u64 out_max_window_ns;
+	__aligned_u64 out_max_dispatch_ns;
+	__aligned_u64 out_max_nosched_ns;
 };
+
+#define VMC_STATS_SIZE_V1	104u	/* up to out_activations */
 
 /* Experiments of VMC_IOC_BENCH (struct vmc_bench.experiment). */
 enum vmc_bench_exp {
@@ -573,11 +767,11 @@ struct vmc_bench_result {
  * @nr_pages: N, 1..VMC_BENCH_MAX_PAGES; for CURVE the largest k,
  *	1..VMC_BENCH_MAX_CURVE; for SCALING the pages per thread
  * @reps: repetitions, 1..VMC_BENCH_MAX_REPS (PROFILE: 1)
- * @chunk: pages per cursor (and per activation window): long runs are
- *	split so that no cursor keeps preemption off for long; 0 for all
- *	@nr_pages in one cursor
- * @threads: SCALING: 1..VMC_BENCH_MAX_THREADS, at most the online CPUs;
- *	0 or 1 for the other experiments
+ * @chunk: pages per cursor and per activation window; 0 lets the
+ *	benchmark choose: windows (interrupts off) of at most
+ *	VMC_BENCH_MAX_WINDOW_NS each, one cursor for all @nr_pages
+ * @threads: SCALING: 1..VMC_BENCH_MAX_THREADS (E2BIG above), at most the
+ *	online CPUs (EINVAL above); 0 or 1 for the other experiments
  * @results: user pointer to @max_results struct vmc_bench_result
  * @max_results: capacity of @results
  * @result_size: the caller's sizeof(struct vmc_bench_result)
@@ -591,14 +785,14 @@ struct vmc_bench_result {
  * @__reserved: must be 0
  *
  * Requires CAP_SYS_ADMIN (EPERM): it allocates up to ~1 GiB of table
- * pages and frames and keeps preemption off for long stretches. The
+ * pages and frames and keeps the CPU busy for seconds. The
  * benchmark builds its own address spaces and frames (frames are reused:
  * many leaves map one frame, each holding a reference) and frees them
  * before returning; the caller's space is not touched. Results are
  * figures, never pass/fail verdicts. Errors: EPERM; EOPNOTSUPP for an
  * unknown experiment, flag or page size; EINVAL for zero @nr_pages or
- * @reps, too many @threads or CPUs offline, a non-zero __reserved;
- * E2BIG for @nr_pages or @reps above their maximum; ENOSPC when
+ * @reps, more @threads than online CPUs, a non-zero __reserved; E2BIG
+ * for @nr_pages, @reps or @threads above their maximum; ENOSPC when
  * @max_results is too small (@out_nr_results says how many are needed);
  * EINTR when a fatal signal arrived (checked between repetitions);
  * ENOMEM; EFAULT.
@@ -625,6 +819,9 @@ struct vmc_bench {
 	__aligned_u64 __reserved[2];
 };
 
+#define VMC_BENCH_SIZE_V1	104u
+#define VMC_BENCH_MAX_WINDOW_NS	(1000ull * 1000)
+
 #define VMC_IOC_INFO		_IO(VMC_IOCTL_TYPE, VMC_CMD_INFO)
 #define VMC_IOC_FRAME_ALLOC	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_ALLOC)
 #define VMC_IOC_FRAME_DROP	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_DROP)
@@ -634,5 +831,6 @@ struct vmc_bench {
 #define VMC_IOC_CHECK		_IO(VMC_IOCTL_TYPE, VMC_CMD_CHECK)
 #define VMC_IOC_STATS		_IO(VMC_IOCTL_TYPE, VMC_CMD_STATS)
 #define VMC_IOC_BENCH		_IO(VMC_IOCTL_TYPE, VMC_CMD_BENCH)
+#define VMC_IOC_FRAME_IMPORT	_IO(VMC_IOCTL_TYPE, VMC_CMD_FRAME_IMPORT)
 
 #endif /* _UAPI_VMCURSOR_IOCTL_H */

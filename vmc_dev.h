@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmcursor: the /dev/vmcursor file context, shared by vmcursor_main.c and
- * vmc_ioctl.c.
+ * vmcursor: the /dev/vmcursor file context and its ioctls (vmc_ioctl.c),
+ * used by the character device (vmcursor_main.c) and, natively, by the
+ * tool's in-process transport.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -18,14 +19,20 @@
  * @frames: handle -> struct vmc_frame; each entry holds one reference
  * @frames_mutex: serialises handle allocation and drop with the invariant
  *	checker, which compares reference counts with the handle table
+ * @next_handle: where the cyclic handle allocation goes on
+ * @readonly: opened without write access: only looking is allowed
  */
 struct vmc_file {
 	struct vmc_space *space;
 	struct xarray frames;
 	struct mutex frames_mutex;	/* handle changes vs. the checker */
+	u32 next_handle;
+	bool readonly;
 };
 
-long vmc_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-void vmc_file_drop_frames(struct vmc_file *vf);
+struct vmc_file *vmc_file_create(long max_table_pages, long max_frame_pages,
+				 bool readonly);
+void vmc_file_destroy(struct vmc_file *vf);
+long vmc_file_ioctl(struct vmc_file *vf, unsigned int cmd, void __user *uptr);
 
 #endif /* _VMCURSOR_DEV_H */

@@ -110,23 +110,64 @@ static int vmc_cmd_frame_drop(struct vmc_file *vf, void *p)
 	return frame ? 0 : -ENOENT;
 }
 
-/**
- * vmc_file_drop_frames() - drop every handle of a file
- * @vf: the file context
- *
- * Postcondition: the handle table is empty; frames still mapped live on
- * through their leaves' references.
- * Context: process context.
- */
-void vmc_file_drop_frames(struct vmc_file *vf)
+/* Drop every handle of a file; frames still mapped live on in their leaves. */
+static void vmc_file_drop_frames(struct vmc_file *vf)
 {
 	struct vmc_frame *frame;
 	unsigned long id;
 
 	xa_for_each(&vf->frames, id, frame) {
 		xa_erase(&vf->frames, id);
+		frame->handle = 0;
 		vmc_frame_put(frame, 1);
 	}
+}
+
+/**
+ * vmc_file_create() - the context of one open /dev/vmcursor: a new space
+ * @max_table_pages: the space's table-page cap
+ * @max_frame_pages: the space's frame cap, in 4 KiB pages
+ * @readonly: the descriptor may only look (opened without write access)
+ *
+ * Context: process context (the opener); may sleep.
+ * Return: the context, or ERR_PTR(-ENOMEM).
+ */
+struct vmc_file *vmc_file_create(long max_table_pages, long max_frame_pages,
+				 bool readonly)
+{
+	struct vmc_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
+
+	if (!vf)
+		return ERR_PTR(-ENOMEM);
+	vf->space = vmc_space_create(max_table_pages, max_frame_pages);
+	if (IS_ERR(vf->space)) {
+		struct vmc_space *err = vf->space;
+
+		kfree(vf);
+		return ERR_CAST(err);
+	}
+	xa_init_flags(&vf->frames, XA_FLAGS_ALLOC1);
+	mutex_init(&vf->frames_mutex);
+	vf->next_handle = 1;
+	vf->readonly = readonly;
+	return vf;
+}
+
+/**
+ * vmc_file_destroy() - tear a context down at close
+ * @vf: the context; no ioctl runs on it any more
+ *
+ * Postcondition: the handles are dropped and the space destroyed (frames
+ * and table pages are freed after their flushes).
+ * Context: process context; may sleep.
+ */
+void vmc_file_destroy(struct vmc_file *vf)
+{
+	vmc_file_drop_frames(vf);
+	vmc_space_destroy(vf->space);
+	xa_destroy(&vf->frames);
+	mutex_destroy(&vf->frames_mutex);
+	kfree(vf);
 }
 
 /* A reference on the frame behind @handle, or an ERR_PTR. */
@@ -677,10 +718,10 @@ static const struct vmc_ioctl_op vmc_ioctl_ops[] = {
 };
 
 /**
- * vmc_ioctl() - the /dev/vmcursor ioctl entry point
- * @file: an open /dev/vmcursor
+ * vmc_file_ioctl() - the /dev/vmcursor ioctl entry point
+ * @vf: the context of an open /dev/vmcursor
  * @cmd: VMC_IOC_*
- * @arg: user pointer to the command's structure
+ * @uptr: user pointer to the command's structure
  *
  * Preconditions: see ioctl.h for each command. A command that fails
  * changes nothing in the space; output fields may still be written.
@@ -689,10 +730,8 @@ static const struct vmc_ioctl_op vmc_ioctl_ops[] = {
  * Context: process context; may sleep.
  * Return: 0 or a negative errno from the contract in ioctl.h.
  */
-long vmc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+long vmc_file_ioctl(struct vmc_file *vf, unsigned int cmd, void __user *uptr)
 {
-	struct vmc_file *vf = file->private_data;
-	void __user *uptr = (void __user *)arg;
 	const struct vmc_ioctl_op *op;
 	union vmc_ucmd_buffer buf;
 	unsigned int nr = _IOC_NR(cmd);

@@ -34,20 +34,13 @@ static long vmc_cap(unsigned long param, unsigned int ram_shift)
 
 static int vmc_open(struct inode *inode, struct file *file)
 {
-	struct vmc_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
+	struct vmc_file *vf;
 
-	if (!vf)
-		return -ENOMEM;
-	vf->space = vmc_space_create(vmc_cap(max_table_pages, 3),
-				     vmc_cap(max_frame_pages, 1));
-	if (IS_ERR(vf->space)) {
-		int err = PTR_ERR(vf->space);
-
-		kfree(vf);
-		return err;
-	}
-	xa_init_flags(&vf->frames, XA_FLAGS_ALLOC1);
-	mutex_init(&vf->frames_mutex);
+	vf = vmc_file_create(vmc_cap(max_table_pages, 3),
+			     vmc_cap(max_frame_pages, 1),
+			     !(file->f_mode & FMODE_WRITE));
+	if (IS_ERR(vf))
+		return PTR_ERR(vf);
 	file->private_data = vf;
 	return 0;
 }
@@ -55,14 +48,13 @@ static int vmc_open(struct inode *inode, struct file *file)
 /* No ioctl runs any more: drop the handles, then the whole tree. */
 static int vmc_release(struct inode *inode, struct file *file)
 {
-	struct vmc_file *vf = file->private_data;
-
-	vmc_file_drop_frames(vf);
-	vmc_space_destroy(vf->space);
-	xa_destroy(&vf->frames);
-	mutex_destroy(&vf->frames_mutex);
-	kfree(vf);
+	vmc_file_destroy(file->private_data);
 	return 0;
+}
+
+static long vmc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return vmc_file_ioctl(file->private_data, cmd, (void __user *)arg);
 }
 
 static const struct file_operations vmc_fops = {

@@ -99,6 +99,7 @@ static inline void *ERR_PTR(long e) { return (void *)e; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
 static inline bool IS_ERR(const void *p) { return IS_ERR_VALUE(p); }
 static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
+static inline void *ERR_CAST(const void *p) { return (void *)p; }
 
 /* ---- printing, warnings ------------------------------------------------- */
 extern int vmc_native_warnings;
