@@ -42,6 +42,8 @@ int vmc_arch_space_init(struct vmc_space *space);
 void vmc_arch_space_fini(struct vmc_space *space);
 void vmc_arch_flush(const struct vmc_flush_req *req);
 int vmc_arch_root_private_slot(const struct vmc_space *space);
+struct page;
+int vmc_arch_set_memtype(struct page *page, unsigned long npages, u8 cache);
 void vmc_arch_exit(void);
 
 #endif /* _VMCURSOR_ARCH_H */

@@ -32,6 +32,7 @@
 #include <asm/special_insns.h>
 #include <asm/msr.h>
 #include <asm/memtype.h>
+#include <asm/set_memory.h>
 #include "pt.h"
 
 /* PCIDs 1-6 (and those | 0x800 under PTI) are Linux's; stay clear. */
@@ -196,6 +197,34 @@ int vmc_arch_space_init(struct vmc_space *space)
 void vmc_arch_space_fini(struct vmc_space *space)
 {
 	free_cpumask_var(space->arch.active_cpus);
+}
+
+/**
+ * vmc_arch_set_memtype() - give the kernel's direct mapping of pages a type
+ * @page: the first page
+ * @npages: how many
+ * @cache: VMC_CACHE_WB, _UC or _WC
+ *
+ * Through set_memory_*(), which also reserves the type in the kernel's
+ * memtype tree and flushes caches and TLBs, so that the pages are never
+ * mapped with two types. Back to WB before the pages are freed.
+ * Context: process context; sleeps.
+ * Return: 0 or a negative errno.
+ */
+int vmc_arch_set_memtype(struct page *page, unsigned long npages, u8 cache)
+{
+	unsigned long addr = (unsigned long)page_address(page);
+
+	switch (cache) {
+	case VMC_CACHE_UC:
+		return set_memory_uc(addr, npages);
+	case VMC_CACHE_WC:
+		return set_memory_wc(addr, npages);
+	case VMC_CACHE_WB:
+		return set_memory_wb(addr, npages);
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static void vmc_invlpg(u64 va)

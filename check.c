@@ -43,10 +43,31 @@ static __printf(2, 3) void vmc_violation(struct vmc_checker *ck,
 	}
 }
 
+/*
+ * Holders are counted per frame, keyed by the metadata's address (frames
+ * are at least 8-byte aligned objects): imported frames have no
+ * page->private to find them by.
+ */
+static unsigned long vmc_check_key(const struct vmc_frame *frame)
+{
+	return (unsigned long)frame >> 3;
+}
+
+static struct vmc_frame *vmc_check_frame(unsigned long key)
+{
+	return (struct vmc_frame *)(key << 3);
+}
+
+/* Physical addresses and raw entries only for CAP_SYS_ADMIN callers. */
+static u64 vmc_check_pa(const struct vmc_checker *ck, u64 pa)
+{
+	return ck->rep->show_pa ? pa : 0;
+}
+
 /* Count one leaf holder of @frame. */
 static void vmc_check_hold(struct vmc_checker *ck, struct vmc_frame *frame)
 {
-	unsigned long key = page_to_pfn(frame->page);
+	unsigned long key = vmc_check_key(frame);
 	void *old = xa_load(&ck->holders, key);
 	unsigned long n = old ? xa_to_value(old) : 0;
 
@@ -70,14 +91,21 @@ static void vmc_check_leaf(struct vmc_checker *ck,
 			      info->prop);
 	if (!info->tracked)
 		return;
-	frame = vmc_frame_from_pa(info->pa);
+	frame = vmc_frame_of(info);
 	if (!frame || frame->usage != VMC_USAGE_FRAME) {
-		vmc_violation(ck, "%#llx: pa %#llx is not a frame\n", va, info->pa);
+		vmc_violation(ck, "%#llx: pa %#llx is not a frame\n", va,
+			      vmc_check_pa(ck, info->pa));
 		return;
 	}
 	fpa = vmc_frame_pa(frame);
 	if (info->pa < fpa || info->pa - fpa + size > vmc_frame_size(frame))
 		vmc_violation(ck, "%#llx: leaf outside its frame\n", va);
+	if (frame->kind != info->leaf)
+		vmc_violation(ck, "%#llx: leaf kind %u, frame kind %u\n", va,
+			      info->leaf, frame->kind);
+	if (frame->cache != VMC_PROP_CACHE(info->prop))
+		vmc_violation(ck, "%#llx: cache mode %u, the frame's is %u\n", va,
+			      VMC_PROP_CACHE(info->prop), frame->cache);
 	ref = vmc_frame_refcount(frame);
 	if (!ref || ref > VMC_REF_MAX)
 		vmc_violation(ck, "%#llx: frame refcount %#llx\n", va, ref);
@@ -115,7 +143,7 @@ static void vmc_check_node(struct vmc_checker *ck, struct vmc_node *node,
 			break;
 		default:
 			vmc_violation(ck, "%#llx: level-%d entry %#llx undecodable\n",
-				      va, level, pte);
+				      va, level, vmc_check_pa(ck, pte));
 			break;
 		}
 		present++;
@@ -139,7 +167,7 @@ static int vmc_check_add_extra(struct vmc_checker *ck, struct xarray *extra)
 		struct vmc_frame *frame = entry;
 		void *old;
 
-		key = page_to_pfn(frame->page);
+		key = vmc_check_key(frame);
 		old = xa_load(&ck->holders, key);
 		if (xa_err(xa_store(&ck->holders, key,
 				    xa_mk_value((old ? xa_to_value(old) : 0) +
@@ -152,18 +180,19 @@ static int vmc_check_add_extra(struct vmc_checker *ck, struct xarray *extra)
 
 static void vmc_check_refs(struct vmc_checker *ck)
 {
-	unsigned long pfn;
+	unsigned long key;
 	void *entry;
 
-	xa_for_each(&ck->holders, pfn, entry) {
-		struct vmc_frame *frame = vmc_frame_from_pa(PFN_PHYS(pfn));
+	xa_for_each(&ck->holders, key, entry) {
+		struct vmc_frame *frame = vmc_check_frame(key);
 		unsigned long v = xa_to_value(entry);
 		u64 want = (v & (BIT(VMC_EXTRA_SHIFT) - 1)) + (v >> VMC_EXTRA_SHIFT);
 
 		if (vmc_frame_refcount(frame) != want)
-			vmc_violation(ck, "frame %#llx: refcount %llu, holders %llu\n",
-				      vmc_frame_pa(frame),
-				      vmc_frame_refcount(frame), want);
+			vmc_violation(ck, "frame %#llx (handle %u): refcount %llu, holders %llu\n",
+				      vmc_check_pa(ck, vmc_frame_pa(frame)),
+				      frame->handle, vmc_frame_refcount(frame),
+				      want);
 	}
 }
 

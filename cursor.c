@@ -138,7 +138,7 @@ static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 		spin_unlock(&space->spare_lock);
 	}
 	while (c->nr_pool < n) {
-		struct vmc_node *node = vmc_node_alloc(space, 1, gfp);
+		struct vmc_node *node = vmc_node_alloc(space, 1, gfp, &c->limit);
 
 		if (!node)
 			return -ENOMEM;
@@ -461,7 +461,7 @@ struct vmc_flusher *vmc_cursor_flusher(struct vmc_cursor *c)
 static void vmc_fill_item(struct vmc_item *item, const struct vmc_pte_info *info,
 			  int level)
 {
-	item->frame = info->tracked ? vmc_frame_from_pa(info->pa) : NULL;
+	item->frame = vmc_frame_of(info);
 	item->pa = info->pa;
 	item->level = level;
 	item->prop = info->prop;
@@ -700,7 +700,7 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 	atomic_set(&child->nr_children, VMC_PTES_PER_NODE);
 	for (;;) {
 		vmc_pte_decode(pte, level, &info);
-		bits = vmc_pte_leaf_bits(level - 1, info.prop, info.tracked);
+		bits = vmc_pte_leaf_bits(level - 1, info.prop, info.leaf);
 		for (i = 0; i < VMC_PTES_PER_NODE; i++)
 			child->ptes[i] = vmc_pte_leaf(info.pa + i * size, bits);
 		c->steps += VMC_PTES_PER_NODE;
@@ -709,7 +709,7 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 		if (vmc_pte_kind_of(pte, level) == VMC_PTE_TABLE) {
 			vmc_pool_give_back(c, child);
 			if (info.tracked)
-				vmc_frame_put(vmc_frame_from_pa(info.pa),
+				vmc_frame_put(vmc_frame_of(&info),
 					      VMC_PTES_PER_NODE - 1);
 			return vmc_pte_child(pte);
 		}
@@ -734,7 +734,7 @@ static void vmc_plan_split(struct vmc_plan *p, const struct vmc_pte_info *info,
 		return;
 	if (p->nr_split && p->split_leaf[0] == leaf_va)
 		return;
-	p->split_frame[p->nr_split] = vmc_frame_from_pa(info->pa);
+	p->split_frame[p->nr_split] = vmc_frame_of(info);
 	p->split_leaf[p->nr_split++] = leaf_va;
 }
 
@@ -867,7 +867,7 @@ static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 	switch (vmc_pte_kind_of(old, level)) {
 	case VMC_PTE_LEAF:
 		vmc_flusher_issue_page(&c->flusher, va, !vmc_pte_tracked(old) ?
-				       NULL : vmc_frame_from_pa(vmc_pte_leaf_pa(old, level)));
+				       NULL : vmc_frame_from_leaf(old, level));
 		return 1;
 	case VMC_PTE_TABLE:
 		child = vmc_pte_child(old);
@@ -880,11 +880,17 @@ static u64 vmc_retire(struct vmc_cursor *c, u64 old, int level, u64 va)
 	}
 }
 
-/* Level, property and tracking of an item: what its leaf bits depend on. */
+/* What an item's leaf maps: enum vmc_leaf_kind. */
+static unsigned int vmc_item_leaf(const struct vmc_item *item)
+{
+	return item->frame ? item->frame->kind : VMC_LEAF_UNTRACKED;
+}
+
+/* Level, property and leaf kind of an item: what its leaf bits depend on. */
 static u64 vmc_leaf_key(const struct vmc_item *item)
 {
-	return BIT_ULL(63) | (u64)item->prop << 8 | item->level << 1 |
-	       (item->frame ? 1 : 0);
+	return BIT_ULL(63) | (u64)item->prop << 8 | item->level << 2 |
+	       vmc_item_leaf(item);
 }
 
 static int vmc_check_item(const struct vmc_item *item, u64 known_key)
@@ -906,6 +912,9 @@ static int vmc_check_item(const struct vmc_item *item, u64 known_key)
 		if (item->pa < fpa || item->pa - fpa >= fsize ||
 		    size > fsize - (item->pa - fpa))
 			return -ERANGE;
+		/* A frame has one memory type: never two aliases. */
+		if (VMC_PROP_CACHE(item->prop) != item->frame->cache)
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -1024,7 +1033,7 @@ static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
 		if (vmc_leaf_key(&items[j]) != c->leaf_key) {
 			c->leaf_bits = vmc_pte_leaf_bits(items[j].level,
 							 items[j].prop,
-							 !!items[j].frame);
+							 vmc_item_leaf(&items[j]));
 			c->leaf_key = vmc_leaf_key(&items[j]);
 		}
 		new = vmc_pte_leaf(items[j].pa, c->leaf_bits);
@@ -1237,9 +1246,23 @@ static bool vmc_protect_leaf(u64 *slot, int level,
 		prop = op->fn(info.prop, op->arg);
 		if (prop == info.prop)
 			return false;
-		new = vmc_pte_encode_leaf(info.pa, level, prop, info.tracked);
+		new = vmc_pte_encode_leaf(info.pa, level, prop, info.leaf);
 	} while (!try_cmpxchg64(slot, &old, new));
 	return true;
+}
+
+/*
+ * May a leaf get the property @prop? It must be supported, and a frame's
+ * leaf keeps its frame's memory type (a leaf's type is always its frame's,
+ * so any change of type is refused).
+ */
+static int vmc_protect_check(const struct vmc_pte_info *info, u32 prop)
+{
+	if (!vmc_prop_supported(prop))
+		return -EOPNOTSUPP;
+	if (info->tracked && VMC_PROP_CACHE(prop) != VMC_PROP_CACHE(info->prop))
+		return -EINVAL;
+	return 0;
 }
 
 /* Before splitting the leaf at the cursor for protect: reserve it all. */
@@ -1248,10 +1271,12 @@ static int vmc_protect_prepare(struct vmc_cursor *c, u64 pte, u64 fend,
 {
 	struct vmc_plan plan = {};
 	struct vmc_pte_info info;
+	int err;
 
 	vmc_pte_decode(pte, c->level, &info);
-	if (!vmc_prop_supported(op->fn(info.prop, op->arg)))
-		return -EOPNOTSUPP;
+	err = vmc_protect_check(&info, op->fn(info.prop, op->arg));
+	if (err)
+		return err;
 	vmc_plan_edge(c, c->va, c->va, fend, &plan);
 	return vmc_plan_reserve(c, &plan, NULL);
 }
@@ -1273,16 +1298,18 @@ static int vmc_protect_fit(struct vmc_cursor *c, u64 *slot,
 {
 	u64 pte = vmc_pte_read(slot), attr = vmc_pte_attr(pte, c->level);
 	struct vmc_pte_info info;
+	int err;
 	u32 prop;
 
 	if (pc->level != c->level || attr != pc->old) {
 		vmc_pte_decode(pte, c->level, &info);
 		prop = op->fn(info.prop, op->arg);
-		if (!vmc_prop_supported(prop))
-			return -EOPNOTSUPP;
+		err = vmc_protect_check(&info, prop);
+		if (err)
+			return err;
 		pc->level = c->level;
 		pc->old = attr;
-		pc->new = vmc_pte_leaf_bits(c->level, prop, info.tracked);
+		pc->new = vmc_pte_leaf_bits(c->level, prop, info.leaf);
 	}
 	if (pc->new == pc->old)
 		return 0;

@@ -6,6 +6,15 @@
  *
  * A data frame's metadata hangs off page->private of its (head) page, so a
  * leaf's physical address leads back to it; the same holds for table nodes.
+ * Frames imported from user memory cannot use page->private (the page
+ * belongs to the process's memory map): their leaves carry a software
+ * bit and lead to an import registry instead (frame_import.c).
+ *
+ * A frame has one memory type for its whole life (see ioctl.h): a UC or
+ * WC frame's direct mapping is switched to that type when it is made and
+ * back to WB before its pages are freed; that may sleep, so such frames
+ * (and imported frames, whose unpinning may sleep) are freed from a work
+ * item once their last reference is gone.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -14,11 +23,16 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/gfp.h>
+#include <linux/llist.h>
 #include "pt.h"
 
 static struct kmem_cache *vmc_frame_cache;
 static struct kmem_cache *vmc_node_cache;
 atomic64_t vmc_frames_allocated;
+
+static void vmc_free_dead_frames(struct work_struct *work);
+static LLIST_HEAD(vmc_dead_frames);
+static DECLARE_WORK(vmc_dead_frames_work, vmc_free_dead_frames);
 
 #ifdef VMC_TESTING
 int vmc_test_fail_node_alloc;
@@ -57,7 +71,158 @@ static inline bool vmc_test_node_alloc_fails(void)
 #endif
 
 /**
- * vmc_frame_alloc() - allocate a zeroed, reference-counted data frame
+ * vmc_frame_charge() - count a frame's pages against its owner's limits
+ * @owner: the space the frame will belong to, or NULL
+ * @pages: 4 KiB pages of the frame
+ * @limit: set to the limit that refused them (enum vmc_limit)
+ *
+ * The space's frame cap, then the module-wide cap and the opener's
+ * RLIMIT_MEMLOCK (mem_acct.c).
+ * Context: any; never sleeps.
+ * Return: 0 or -ENOMEM.
+ */
+int vmc_frame_charge(struct vmc_space *owner, long pages, u8 *limit)
+{
+	long total;
+
+	if (!owner)
+		return 0;
+	total = atomic_long_add_return(pages, &owner->frame_pages);
+	if (owner->max_frame_pages && total > owner->max_frame_pages) {
+		atomic_long_sub(pages, &owner->frame_pages);
+		*limit = VMC_LIMIT_FRAMES;
+		return -ENOMEM;
+	}
+	if (vmc_acct_charge(owner, pages, limit)) {
+		atomic_long_sub(pages, &owner->frame_pages);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vmc_frame_uncharge() - undo vmc_frame_charge()
+ * @owner: the space, or NULL
+ * @pages: 4 KiB pages
+ *
+ * Context: any; never sleeps.
+ */
+void vmc_frame_uncharge(struct vmc_space *owner, long pages)
+{
+	if (!owner)
+		return;
+	atomic_long_sub(pages, &owner->frame_pages);
+	vmc_acct_uncharge(owner, pages);
+}
+
+/**
+ * vmc_frame_setup() - fill in a new frame's metadata and take it live
+ * @frame: zeroed metadata
+ * @owner: the owning space (takes a reference on it), or NULL
+ * @page: the (head) page
+ * @order: 0, 9 or 18
+ * @leaf: VMC_LEAF_FRAME or VMC_LEAF_IMPORTED
+ * @cache: the frame's memory type, VMC_CACHE_*
+ *
+ * Context: any.
+ */
+void vmc_frame_setup(struct vmc_frame *frame, struct vmc_space *owner,
+		     struct page *page, unsigned int order, u8 leaf, u8 cache)
+{
+	if (owner) {
+		vmc_space_get(owner);
+		atomic_long_inc(&owner->nr_frames);
+	}
+	frame->owner = owner;
+	frame->page = page;
+	frame->order = order;
+	frame->kind = leaf;
+	frame->cache = cache;
+	frame->usage = VMC_USAGE_FRAME;
+	atomic64_set(&frame->ref, 1);
+	atomic64_inc(&vmc_frames_allocated);
+}
+
+/**
+ * vmc_frame_meta_alloc() - zeroed metadata for a frame
+ * @gfp: allocation flags
+ *
+ * Context: may sleep if @gfp allows.
+ * Return: the metadata, or NULL.
+ */
+struct vmc_frame *vmc_frame_meta_alloc(gfp_t gfp)
+{
+	return kmem_cache_zalloc(vmc_frame_cache, gfp);
+}
+
+/**
+ * vmc_frame_meta_free() - free metadata that never went live
+ * @frame: from vmc_frame_meta_alloc()
+ *
+ * Context: any.
+ */
+void vmc_frame_meta_free(struct vmc_frame *frame)
+{
+	kmem_cache_free(vmc_frame_cache, frame);
+}
+
+/**
+ * vmc_frame_create() - allocate a zeroed frame with a memory type
+ * @owner: the space whose limits the frame counts against until it is
+ *	freed (it holds a reference on it), or NULL for in-kernel frames
+ * @req: order (0 or 9), cache (VMC_CACHE_WB, _UC or _WC), gfp; on -ENOMEM
+ *	@req->limit says which limit refused
+ *
+ * Postcondition: the frame's reference count is 1, owned by the caller;
+ * its memory is zero; for UC and WC the kernel's direct mapping of it has
+ * that memory type, so no mapping of another type exists.
+ * Context: process context; may sleep if @req->gfp allows (UC and WC
+ * always sleep).
+ * Return: the frame, ERR_PTR(-EOPNOTSUPP) for another order or type, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct vmc_frame *vmc_frame_create(struct vmc_space *owner,
+				   struct vmc_frame_req *req)
+{
+	unsigned int order = req->order;
+	struct vmc_frame *frame;
+	struct page *page;
+
+	req->limit = VMC_LIMIT_NONE;
+	if (order != 0 && order != 9)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (req->cache >= VMC_NR_CACHE_MODES ||
+	    !(vmc_frame_cache_modes() & BIT(req->cache)))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (vmc_frame_charge(owner, 1L << order, &req->limit))
+		return ERR_PTR(-ENOMEM);
+	req->limit = VMC_LIMIT_KERNEL;
+	frame = vmc_frame_meta_alloc(req->gfp);
+	if (!frame)
+		goto err_charge;
+	page = alloc_pages(req->gfp | __GFP_ZERO | __GFP_NOWARN |
+			   (order ? __GFP_COMP : 0), order);
+	if (!page)
+		goto err_meta;
+	if (req->cache != VMC_CACHE_WB &&
+	    vmc_arch_set_memtype(page, 1UL << order, req->cache))
+		goto err_page;
+	req->limit = VMC_LIMIT_NONE;
+	set_page_private(page, (unsigned long)frame);
+	vmc_frame_setup(frame, owner, page, order, VMC_LEAF_FRAME, req->cache);
+	return frame;
+
+err_page:
+	__free_pages(page, order);
+err_meta:
+	vmc_frame_meta_free(frame);
+err_charge:
+	vmc_frame_uncharge(owner, 1L << order);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * vmc_frame_alloc() - allocate a zeroed, reference-counted WB data frame
  * @order: 0 (4 KiB) or 9 (2 MiB)
  * @gfp: allocation flags (GFP_KERNEL_ACCOUNT for user-driven allocations)
  *
@@ -74,9 +239,9 @@ struct vmc_frame *vmc_frame_alloc(unsigned int order, gfp_t gfp)
 }
 
 /**
- * vmc_frame_alloc_owned() - allocate a frame charged to a space's quota
- * @owner: the space whose max_frame_pages quota the frame counts against
- *	until it is freed, or NULL
+ * vmc_frame_alloc_owned() - allocate a WB frame charged to a space
+ * @owner: the space whose limits the frame counts against until it is
+ *	freed, or NULL
  * @order: 0 (4 KiB) or 9 (2 MiB)
  * @gfp: allocation flags
  *
@@ -85,50 +250,30 @@ struct vmc_frame *vmc_frame_alloc(unsigned int order, gfp_t gfp)
  * on @owner, so the quota outlives the frame.
  * Context: may sleep if @gfp allows.
  * Return: the frame, ERR_PTR(-EOPNOTSUPP) for another order, or
- * ERR_PTR(-ENOMEM) on allocation failure or an exhausted quota.
+ * ERR_PTR(-ENOMEM) on allocation failure or an exhausted limit.
  */
 struct vmc_frame *vmc_frame_alloc_owned(struct vmc_space *owner,
 					unsigned int order, gfp_t gfp)
 {
-	struct vmc_frame *frame;
-	struct page *page;
-	long pages;
+	struct vmc_frame_req req = { .order = order, .gfp = gfp };
 
-	if (order != 0 && order != 9)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (owner) {
-		pages = atomic_long_add_return(1L << order, &owner->frame_pages);
-		if (owner->max_frame_pages && pages > owner->max_frame_pages) {
-			atomic_long_sub(1L << order, &owner->frame_pages);
-			return ERR_PTR(-ENOMEM);
-		}
-	}
-	frame = kmem_cache_zalloc(vmc_frame_cache, gfp);
-	if (!frame)
-		goto err_quota;
-	page = alloc_pages(gfp | __GFP_ZERO | __GFP_NOWARN |
-			   (order ? __GFP_COMP : 0), order);
-	if (!page) {
-		kmem_cache_free(vmc_frame_cache, frame);
-		goto err_quota;
-	}
-	if (owner) {
-		vmc_space_get(owner);
-		atomic_long_inc(&owner->nr_frames);
-	}
-	frame->owner = owner;
-	frame->page = page;
-	frame->order = order;
-	frame->usage = VMC_USAGE_FRAME;
-	atomic64_set(&frame->ref, 1);
-	set_page_private(page, (unsigned long)frame);
-	atomic64_inc(&vmc_frames_allocated);
-	return frame;
+	return vmc_frame_create(owner, &req);
+}
 
-err_quota:
-	if (owner)
-		atomic_long_sub(1L << order, &owner->frame_pages);
-	return ERR_PTR(-ENOMEM);
+/**
+ * vmc_frame_cache_modes() - memory types a frame may be created with
+ *
+ * WB always; UC and WC where the format offers them (their bits select
+ * that type). Never WT: set_memory_wt() is not exported, so the kernel's
+ * own mapping of the frame could not be made to match.
+ *
+ * Context: any.
+ * Return: bitmap of VMC_CACHE_* values.
+ */
+u32 vmc_frame_cache_modes(void)
+{
+	return vmc_cache_modes() & (BIT(VMC_CACHE_WB) | BIT(VMC_CACHE_UC) |
+				    BIT(VMC_CACHE_WC));
 }
 
 /**
@@ -178,17 +323,55 @@ void vmc_frame_put(struct vmc_frame *frame, unsigned long n)
 	if ((u64)old != n)
 		return;
 	smp_acquire__after_ctrl_dep();
+	frame->usage = VMC_USAGE_FREE;
+	/* Switching memory types back and unpinning may sleep: later. */
+	if (frame->cache != VMC_CACHE_WB || frame->kind == VMC_LEAF_IMPORTED) {
+		if (llist_add(&frame->dead, &vmc_dead_frames))
+			vmc_queue_work(&vmc_dead_frames_work);
+		return;
+	}
 	set_page_private(frame->page, 0);
 	__free_pages(frame->page, frame->order);
-	atomic64_set(&frame->ref, (s64)VMC_REF_UNUSED);
-	frame->usage = VMC_USAGE_FREE;
+	vmc_frame_release_meta(frame);
+}
+
+/**
+ * vmc_frame_release_meta() - the last step of freeing a frame
+ * @frame: a frame whose memory is already freed or unpinned
+ *
+ * Postcondition: the owner's counts drop, its reference is put, the
+ * metadata is freed.
+ * Context: any.
+ */
+void vmc_frame_release_meta(struct vmc_frame *frame)
+{
 	if (frame->owner) {
 		atomic_long_dec(&frame->owner->nr_frames);
-		atomic_long_sub(1L << frame->order, &frame->owner->frame_pages);
+		vmc_frame_uncharge(frame->owner, 1L << frame->order);
 		vmc_space_put(frame->owner);
 	}
 	kmem_cache_free(vmc_frame_cache, frame);
 	atomic64_dec(&vmc_frames_allocated);
+}
+
+/* Free frames that had to wait for process context. */
+static void vmc_free_dead_frames(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&vmc_dead_frames);
+	struct vmc_frame *frame, *next;
+
+	llist_for_each_entry_safe(frame, next, list, dead) {
+		if (frame->kind == VMC_LEAF_IMPORTED) {
+			vmc_frame_unimport(frame);
+		} else {
+			vmc_arch_set_memtype(frame->page, 1UL << frame->order,
+					     VMC_CACHE_WB);
+			set_page_private(frame->page, 0);
+			__free_pages(frame->page, frame->order);
+		}
+		vmc_frame_release_meta(frame);
+		cond_resched();
+	}
 }
 
 /**
@@ -241,11 +424,29 @@ void *vmc_frame_kaddr(const struct vmc_frame *frame, u64 offset)
 }
 
 /**
- * vmc_frame_from_pa() - find the frame that contains a physical address
- * @pa: an address inside a tracked leaf
+ * vmc_frame_from_leaf() - the frame a tracked leaf maps
+ * @pte: a tracked leaf entry
+ * @level: its level
  *
- * Precondition: @pa lies in a frame from vmc_frame_alloc() that is still
- * referenced (for example by a leaf under a locked node).
+ * Precondition: the leaf is in a tree the caller may read (its frame is
+ * referenced by it).
+ * Context: any.
+ * Return: the frame.
+ */
+struct vmc_frame *vmc_frame_from_leaf(u64 pte, int level)
+{
+	u64 pa = vmc_pte_leaf_pa(pte, level);
+
+	return vmc_pte_imported(pte) ? vmc_import_lookup(pa) :
+				       vmc_frame_from_pa(pa);
+}
+
+/**
+ * vmc_frame_from_pa() - find the allocated frame that contains an address
+ * @pa: an address inside a leaf of an allocated (not imported) frame
+ *
+ * Precondition: @pa lies in a frame from vmc_frame_create() that is still
+ * referenced (for example by a leaf the caller may read).
  * Context: any.
  * Return: the frame.
  */
@@ -261,28 +462,34 @@ struct vmc_frame *vmc_frame_from_pa(u64 pa)
  * @space: the owning space; counts against its table-page cap
  * @level: node level; the root (level == @space->nr_levels) gets an
  *	8 KiB-aligned order-1 allocation so that CR3 bit 12 stays clear
- * @gfp: allocation flags; GFP_NOWAIT under cursor locks
+ * @gfp: allocation flags; GFP_NOWAIT inside an activation window
+ * @limit: set to the limit that refused it (enum vmc_limit) on failure
  *
- * Postcondition: the node is unlocked, not stray, with no children and a
- * reference count of 1.
+ * Postcondition: the node is not stray, with no children and a reference
+ * count of 1; its page counts against the space's table-page cap, the
+ * module-wide cap and the opener's RLIMIT_MEMLOCK until it is freed.
  * Context: may sleep if @gfp allows.
- * Return: the node, or NULL on allocation failure or when the space's
- * table-page cap is reached.
+ * Return: the node, or NULL.
  */
-struct vmc_node *vmc_node_alloc(struct vmc_space *space, int level, gfp_t gfp)
+struct vmc_node *vmc_node_alloc(struct vmc_space *space, int level, gfp_t gfp,
+				u8 *limit)
 {
 	unsigned int order = level == space->nr_levels ? 1 : 0;
 	long pages = atomic_long_add_return(1 << order, &space->table_pages);
 	struct vmc_node *node = NULL;
 	struct page *page;
 
+	*limit = VMC_LIMIT_TABLES;
 	if (space->max_table_pages && pages > space->max_table_pages)
 		goto err_count;
+	*limit = VMC_LIMIT_KERNEL;
 	if (vmc_test_node_alloc_fails())
+		goto err_count;
+	if (vmc_acct_charge(space, 1 << order, limit))
 		goto err_count;
 	node = kmem_cache_zalloc(vmc_node_cache, gfp);
 	if (!node)
-		goto err_count;
+		goto err_charge;
 	page = alloc_pages(gfp | __GFP_ZERO | __GFP_NOWARN, order);
 	if (!page)
 		goto err_node;
@@ -299,6 +506,9 @@ struct vmc_node *vmc_node_alloc(struct vmc_space *space, int level, gfp_t gfp)
 
 err_node:
 	kmem_cache_free(vmc_node_cache, node);
+err_charge:
+	*limit = VMC_LIMIT_KERNEL;
+	vmc_acct_uncharge(space, 1 << order);
 err_count:
 	atomic_long_sub(1 << order, &space->table_pages);
 	return NULL;
@@ -319,6 +529,7 @@ void vmc_node_free(struct vmc_node *node)
 
 	atomic_long_sub(1 << order, &node->space->table_pages);
 	atomic_long_sub(1 << order, &vmc_global_table_pages);
+	vmc_acct_uncharge(node->space, 1 << order);
 	set_page_private(node->page, 0);
 	__free_pages(node->page, order);
 	atomic64_set(&node->ref, (s64)VMC_REF_UNUSED);

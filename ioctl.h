@@ -308,8 +308,8 @@ enum vmc_op_code {
 	VMC_OP_UNMAP,		/* in: len; result: count */
 	VMC_OP_PROTECT_NEXT,	/* in: len, change, prop; result: va..end */
 	VMC_OP_FLUSH,		/* dispatch pending TLB flushes */
-	VMC_OP_MAP_RANGE,	/* in: handle, offset, len, prop, level;
-				 * result: count */
+	/* in: handle, offset, len, prop, level; result: count */
+	VMC_OP_MAP_RANGE,
 	VMC_OP_MAP_FRAMES,	/* in: ptr, nr, prop, level; result: count */
 	VMC_OP_PROTECT_RANGE,	/* in: len, change, prop; result: count */
 	VMC_OP_LAST,

@@ -60,8 +60,39 @@ static inline u64 vmc_pte_read(const u64 *slot)
 #endif
 
 struct vmc_node *vmc_node_alloc(struct vmc_space *space, int level,
-				gfp_t gfp);
+				gfp_t gfp, u8 *limit);
 void vmc_node_free(struct vmc_node *node);
+struct vmc_frame *vmc_frame_from_leaf(u64 pte, int level);
+
+/* frame_import.c */
+void vmc_import_init(void);
+struct vmc_frame *vmc_import_lookup(u64 pa);
+void vmc_frame_unimport(struct vmc_frame *frame);
+
+/* The frame a decoded tracked leaf maps, or NULL for an untracked one. */
+static inline struct vmc_frame *vmc_frame_of(const struct vmc_pte_info *info)
+{
+	if (!info->tracked)
+		return NULL;
+	return info->leaf == VMC_LEAF_IMPORTED ? vmc_import_lookup(info->pa) :
+						 vmc_frame_from_pa(info->pa);
+}
+
+int vmc_frame_charge(struct vmc_space *owner, long pages, u8 *limit);
+void vmc_frame_uncharge(struct vmc_space *owner, long pages);
+struct vmc_frame *vmc_frame_meta_alloc(gfp_t gfp);
+void vmc_frame_meta_free(struct vmc_frame *frame);
+void vmc_frame_setup(struct vmc_frame *frame, struct vmc_space *owner,
+		     struct page *page, unsigned int order, u8 leaf, u8 cache);
+void vmc_frame_release_meta(struct vmc_frame *frame);
+
+/* mem_acct.c */
+extern atomic_long_t vmc_pinned_pages;
+unsigned long vmc_acct_total_cap(void);
+int vmc_acct_attach(struct vmc_space *space);
+void vmc_acct_detach(struct vmc_space *space);
+int vmc_acct_charge(struct vmc_space *space, long pages, u8 *limit);
+void vmc_acct_uncharge(struct vmc_space *space, long pages);
 
 /* pt_walk.c */
 int vmc_pt_translate(struct vmc_space *space, u64 va,

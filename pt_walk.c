@@ -108,7 +108,7 @@ u64 vmc_subtree_free(struct vmc_node *node)
 			if (!vmc_pte_tracked(pte))
 				break;
 			/* Neighbouring leaves often share a frame: one put. */
-			frame = vmc_frame_from_pa(vmc_pte_leaf_pa(pte, node->level));
+			frame = vmc_frame_from_leaf(pte, node->level);
 			if (frame != run) {
 				if (run)
 					vmc_frame_put(run, run_len);

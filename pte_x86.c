@@ -180,7 +180,8 @@ static int vmc_pte_to_cache(u64 pte, int level)
  * @level: 1, 2 or 3
  * @prop: property; without VMC_PROP_R the entry is kept not-present and
  *	marked with a software bit (PROT_NONE: mapped, but the MMU refuses)
- * @tracked: the leaf maps a vmc_frame (RAM, so it gets the SME C-bit)
+ * @leaf: enum vmc_leaf_kind: a frame (RAM, so it gets the SME C-bit; an
+ *	imported one is marked so), or an untracked range (marked so)
  *
  * A run of leaves with one property shares these bits: the cursor computes
  * them once and adds each address with vmc_pte_leaf().
@@ -189,7 +190,7 @@ static int vmc_pte_to_cache(u64 pte, int level)
  * Context: any.
  * Return: the bits.
  */
-u64 vmc_pte_leaf_bits(int level, u32 prop, bool tracked)
+u64 vmc_pte_leaf_bits(int level, u32 prop, unsigned int leaf)
 {
 	u64 pte = vmc_cache_to_pte(VMC_PROP_CACHE(prop), level);
 
@@ -207,10 +208,12 @@ u64 vmc_pte_leaf_bits(int level, u32 prop, bool tracked)
 		pte |= VMC_PTE_US;
 	if (prop & VMC_PRIV_GLOBAL)
 		pte |= VMC_PTE_G;
-	if (tracked)
-		pte |= vmc_fmt.me_mask;
-	else
+	if (leaf == VMC_LEAF_UNTRACKED)
 		pte |= VMC_PTE_UNTRACKED;
+	else
+		pte |= vmc_fmt.me_mask;
+	if (leaf == VMC_LEAF_IMPORTED)
+		pte |= VMC_PTE_IMPORTED;
 	pte |= (prop & VMC_PROP_R) ? VMC_PTE_P : VMC_PTE_NOACCESS;
 	return pte;
 }
@@ -220,17 +223,17 @@ u64 vmc_pte_leaf_bits(int level, u32 prop, bool tracked)
  * @pa: physical address, aligned to the leaf size and below 2^MAXPHYADDR
  * @level: 1, 2 or 3
  * @prop: property (see vmc_pte_leaf_bits())
- * @tracked: the leaf maps a vmc_frame
+ * @leaf: enum vmc_leaf_kind
  *
  * Precondition: as vmc_pte_leaf_bits().
  * Postcondition: vmc_pte_decode() at @level gives back @pa, @prop and
- * @tracked exactly.
+ * @leaf exactly.
  * Context: any.
  * Return: the entry.
  */
-u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, bool tracked)
+u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, unsigned int leaf)
 {
-	return vmc_pte_leaf(pa, vmc_pte_leaf_bits(level, prop, tracked));
+	return vmc_pte_leaf(pa, vmc_pte_leaf_bits(level, prop, leaf));
 }
 
 /**
@@ -324,7 +327,7 @@ static enum vmc_pte_kind vmc_decode_leaf(u64 pte, int level,
 
 	known |= level == 1 ? VMC_PTE_PAT4K : VMC_PTE_PS | VMC_PTE_PAT_LARGE;
 	if (tracked)
-		known |= vmc_fmt.me_mask;
+		known |= vmc_fmt.me_mask | VMC_PTE_IMPORTED;
 	if (level > VMC_MAX_LEAF_LEVEL || cache < 0 || (pte & ~known))
 		return VMC_PTE_INVALID;
 	if (level > 1 && !(pte & VMC_PTE_PS))
@@ -333,6 +336,8 @@ static enum vmc_pte_kind vmc_decode_leaf(u64 pte, int level,
 	out->pa = pte & vmc_pte_addr_mask(level);
 	out->prop = vmc_leaf_prop(pte) | ((u32)cache << VMC_PROP_CACHE_SHIFT);
 	out->tracked = tracked;
+	out->leaf = !tracked ? VMC_LEAF_UNTRACKED :
+		    vmc_pte_imported(pte) ? VMC_LEAF_IMPORTED : VMC_LEAF_FRAME;
 	return VMC_PTE_LEAF;
 }
 

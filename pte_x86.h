@@ -52,6 +52,18 @@
 #define VMC_PTE_UNTRACKED	BIT_ULL(52)	/* leaf maps no vmc_frame */
 #define VMC_PTE_NOACCESS	BIT_ULL(53)	/* leaf without R: P clear */
 #define VMC_PTE_SW_NX		BIT_ULL(54)	/* !X on a CPU without NX */
+#define VMC_PTE_IMPORTED	BIT_ULL(55)	/* leaf maps an imported frame */
+
+/*
+ * What a leaf maps: an untracked physical range (in-kernel callers), a
+ * frame the module allocated (found from the page, see frame_meta.c), or
+ * a frame imported from user memory (found in the import registry).
+ */
+enum vmc_leaf_kind {
+	VMC_LEAF_UNTRACKED = 0,
+	VMC_LEAF_FRAME = 1,
+	VMC_LEAF_IMPORTED = 2,
+};
 
 #define VMC_PTE_CACHE_4K	(VMC_PTE_PWT | VMC_PTE_PCD | VMC_PTE_PAT4K)
 #define VMC_TABLE_FLAGS		(VMC_PTE_P | VMC_PTE_RW | VMC_PTE_US | VMC_PTE_A)
@@ -129,21 +141,23 @@ enum vmc_pte_kind {
  * @kind: enum vmc_pte_kind
  * @pa: leaf or child-table physical address
  * @prop: leaf property (VMC_PROP_* and VMC_PRIV_* bits)
- * @tracked: leaf maps a vmc_frame
+ * @tracked: leaf maps a vmc_frame (allocated or imported)
+ * @leaf: enum vmc_leaf_kind of a leaf
  */
 struct vmc_pte_info {
 	enum vmc_pte_kind kind;
 	u64 pa;
 	u32 prop;
 	bool tracked;
+	u8 leaf;
 };
 
 bool vmc_level_supported(int level);
 bool vmc_prop_supported(u32 prop);
 u32 vmc_cache_modes(void);
 u64 vmc_max_paddr(void);
-u64 vmc_pte_leaf_bits(int level, u32 prop, bool tracked);
-u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, bool tracked);
+u64 vmc_pte_leaf_bits(int level, u32 prop, unsigned int leaf);
+u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, unsigned int leaf);
 u64 vmc_pte_encode_table(u64 child_pa);
 u64 vmc_pte_table_pa(u64 pte);
 enum vmc_pte_kind vmc_pte_decode(u64 pte, int level, struct vmc_pte_info *out);
@@ -192,6 +206,12 @@ static inline u64 vmc_pte_leaf(u64 pa, u64 attr)
 static inline bool vmc_pte_tracked(u64 leaf)
 {
 	return !(leaf & VMC_PTE_UNTRACKED);
+}
+
+/* Does this leaf map an imported frame (found in the import registry)? */
+static inline bool vmc_pte_imported(u64 leaf)
+{
+	return leaf & VMC_PTE_IMPORTED;
 }
 
 /* The bits the MMU set in a leaf since it was read as @old. */

@@ -23,6 +23,7 @@ static void vmc_space_free_work(struct work_struct *work)
 					       release_work);
 
 	vmc_arch_space_fini(space);
+	vmc_acct_detach(space);
 	kfree(space);
 }
 
@@ -87,6 +88,7 @@ struct vmc_space *vmc_space_create(long max_table_pages,
 				   long max_frame_pages)
 {
 	struct vmc_space *space;
+	u8 limit;
 
 	space = kzalloc(sizeof(*space), GFP_KERNEL_ACCOUNT);
 	if (!space)
@@ -99,7 +101,7 @@ struct vmc_space *vmc_space_create(long max_table_pages,
 	space->max_table_pages = max_table_pages;
 	space->max_frame_pages = max_frame_pages;
 	space->root = vmc_node_alloc(space, space->nr_levels,
-				     GFP_KERNEL_ACCOUNT);
+				     GFP_KERNEL_ACCOUNT, &limit);
 	if (!space->root)
 		goto err_free;
 	if (vmc_arch_space_init(space))
@@ -159,6 +161,7 @@ int vmc_engine_init(void)
 
 	if (err)
 		return err;
+	vmc_import_init();
 	err = vmc_meta_init();
 	if (err)
 		goto err_arch;

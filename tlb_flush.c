@@ -299,6 +299,19 @@ void vmc_space_drain(struct vmc_space *space)
 }
 
 /**
+ * vmc_flush_deferred() - wait for every deferred free queued so far
+ *
+ * Subtree frees, frames freed from process context (non-WB and imported
+ * ones) and spaces' final frees.
+ * Context: process context; sleeps.
+ */
+void vmc_flush_deferred(void)
+{
+	rcu_barrier();
+	flush_workqueue(vmc_wq);
+}
+
+/**
  * vmc_stats_read() - copy counters into the uapi structure
  * @space: the space, or NULL for the module-wide totals
  * @out: filled in, except out_frames for a space (the caller knows those)

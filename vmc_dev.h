@@ -35,4 +35,14 @@ struct vmc_file *vmc_file_create(long max_table_pages, long max_frame_pages,
 void vmc_file_destroy(struct vmc_file *vf);
 long vmc_file_ioctl(struct vmc_file *vf, unsigned int cmd, void __user *uptr);
 
+/* Shared by the command handlers (vmc_ioctl.c, vmc_batch.c). */
+#define VMC_UAPI_PROP_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK)
+
+struct vmc_query;
+bool vmc_admin(void);
+struct vmc_frame *vmc_get_frame(struct vmc_file *vf, u32 handle);
+void vmc_report_leaf(const struct vmc_query *q, bool admin, u32 *handle,
+		     u32 *prop, u64 *offset, u64 *paddr, u32 *flags);
+int vmc_cmd_batch(struct vmc_file *vf, void *cmd);
+
 #endif /* _VMCURSOR_DEV_H */

@@ -2,7 +2,8 @@
 /*
  * /dev/vmcursor ioctls: a table-driven dispatcher in the iommufd manner
  * (size-prefixed extensible structures read with copy_struct_from_user)
- * and one handler per command. The errno contract is in ioctl.h.
+ * and one handler per command, VMC_IOC_BATCH's in vmc_batch.c. The errno
+ * contract is in ioctl.h.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -18,12 +19,12 @@
 #include "pt.h"
 #include "vmc_dev.h"
 
-#define VMC_UAPI_PROP_MASK	(VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK)
 #define VMC_MAX_CHECK_MSG	(64 * 1024)
 
 union vmc_ucmd_buffer {
 	struct vmc_info info;
 	struct vmc_frame_alloc frame_alloc;
+	struct vmc_frame_import frame_import;
 	struct vmc_frame_drop frame_drop;
 	struct vmc_batch batch;
 	struct vmc_probe probe;
@@ -32,7 +33,13 @@ union vmc_ucmd_buffer {
 	struct vmc_stats stats;
 };
 
-static bool vmc_admin(void)
+/**
+ * vmc_admin() - may the caller see physical addresses and global state?
+ *
+ * Context: process context.
+ * Return: true with CAP_SYS_ADMIN.
+ */
+bool vmc_admin(void)
 {
 	return capable(CAP_SYS_ADMIN);
 }
@@ -57,35 +64,78 @@ static int vmc_cmd_info(struct vmc_file *vf, void *p)
 	cmd->out_max_probe_len = VMC_MAX_PROBE_LEN;
 	cmd->out_max_frames = vf->space->max_frame_pages;
 	cmd->out_max_table_pages = vf->space->max_table_pages;
+	cmd->out_frame_cache_modes = vmc_frame_cache_modes();
+	cmd->out_fd_flags = vf->readonly ? VMC_FD_READONLY : 0;
+	cmd->out_max_total_pages = vmc_acct_total_cap();
+	return 0;
+}
+
+/* Give a new frame a handle: numbers cycle, so a dropped one comes late. */
+static int vmc_frame_publish(struct vmc_file *vf, struct vmc_frame *frame,
+			     u32 *handle, u64 *paddr)
+{
+	int err;
+
+	mutex_lock(&vf->frames_mutex);
+	err = xa_alloc_cyclic(&vf->frames, handle, frame,
+			      XA_LIMIT(1, INT_MAX), &vf->next_handle,
+			      GFP_KERNEL_ACCOUNT);
+	if (err >= 0) {
+		err = 0;
+		frame->handle = *handle;
+		/* Read while the handle holds it: another thread may drop it. */
+		*paddr = vmc_admin() ? vmc_frame_pa(frame) : 0;
+	}
+	mutex_unlock(&vf->frames_mutex);
+	if (err) {
+		vmc_frame_put(frame, 1);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 static int vmc_cmd_frame_alloc(struct vmc_file *vf, void *p)
 {
 	struct vmc_frame_alloc *cmd = p;
+	struct vmc_frame_req req = {
+		.order = cmd->order,
+		.cache = cmd->cache,
+		.gfp = GFP_KERNEL_ACCOUNT,
+	};
 	struct vmc_frame *frame;
-	u32 id;
-	int err;
 
+	cmd->out_limit = VMC_LIMIT_NONE;
 	if (cmd->flags)
 		return -EOPNOTSUPP;
 	if (cmd->order != VMC_FRAME_4K && cmd->order != VMC_FRAME_2M)
 		return -EOPNOTSUPP;
-	frame = vmc_frame_alloc_owned(vf->space, cmd->order, GFP_KERNEL_ACCOUNT);
-	if (IS_ERR(frame))
+	if (cmd->cache >= VMC_NR_CACHE_MODES)
+		return -EOPNOTSUPP;
+	frame = vmc_frame_create(vf->space, &req);
+	if (IS_ERR(frame)) {
+		cmd->out_limit = req.limit;
 		return PTR_ERR(frame);
-	mutex_lock(&vf->frames_mutex);
-	err = xa_alloc(&vf->frames, &id, frame, xa_limit_31b, GFP_KERNEL_ACCOUNT);
-	if (!err)
-		frame->handle = id;
-	mutex_unlock(&vf->frames_mutex);
-	if (err) {
-		vmc_frame_put(frame, 1);
-		return -ENOMEM;
 	}
-	cmd->out_handle = id;
-	cmd->out_paddr = vmc_admin() ? vmc_frame_pa(frame) : 0;
-	return 0;
+	return vmc_frame_publish(vf, frame, &cmd->out_handle, &cmd->out_paddr);
+}
+
+static int vmc_cmd_frame_import(struct vmc_file *vf, void *p)
+{
+	struct vmc_frame_import *cmd = p;
+	struct vmc_frame *frame;
+	u8 limit;
+
+	cmd->out_limit = VMC_LIMIT_NONE;
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->cache != VMC_CACHE_WB)
+		return -EOPNOTSUPP;
+	frame = vmc_frame_import(vf->space, cmd->uaddr, cmd->order, &limit);
+	if (IS_ERR(frame)) {
+		cmd->out_limit = limit;
+		return PTR_ERR(frame);
+	}
+	return vmc_frame_publish(vf, frame, &cmd->out_handle, &cmd->out_paddr);
 }
 
 static int vmc_cmd_frame_drop(struct vmc_file *vf, void *p)
@@ -97,6 +147,9 @@ static int vmc_cmd_frame_drop(struct vmc_file *vf, void *p)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved)
 		return -EINVAL;
+	/* Index 0 is the xarray's reserved slot: never erase it. */
+	if (!cmd->handle)
+		return -ENOENT;
 	/*
 	 * The handle's reference goes with the handle, under the mutex: the
 	 * invariant checker, which holds it, never sees a frame that has
@@ -104,8 +157,11 @@ static int vmc_cmd_frame_drop(struct vmc_file *vf, void *p)
 	 */
 	mutex_lock(&vf->frames_mutex);
 	frame = xa_erase(&vf->frames, cmd->handle);
-	if (frame)
+	if (frame) {
+		/* A mapping of it now reports handle 0, never a reused one. */
+		frame->handle = 0;
 		vmc_frame_put(frame, 1);
+	}
 	mutex_unlock(&vf->frames_mutex);
 	return frame ? 0 : -ENOENT;
 }
@@ -130,7 +186,8 @@ static void vmc_file_drop_frames(struct vmc_file *vf)
  * @readonly: the descriptor may only look (opened without write access)
  *
  * Context: process context (the opener); may sleep.
- * Return: the context, or ERR_PTR(-ENOMEM).
+ * Return: the context, or ERR_PTR(-ENOMEM) (also when the opener's
+ * RLIMIT_MEMLOCK cannot take the root table).
  */
 struct vmc_file *vmc_file_create(long max_table_pages, long max_frame_pages,
 				 bool readonly)
@@ -145,6 +202,12 @@ struct vmc_file *vmc_file_create(long max_table_pages, long max_frame_pages,
 
 		kfree(vf);
 		return ERR_CAST(err);
+	}
+	/* Pinned memory is the opener's: charged to its RLIMIT_MEMLOCK. */
+	if (vmc_acct_attach(vf->space)) {
+		vmc_space_destroy(vf->space);
+		kfree(vf);
+		return ERR_PTR(-ENOMEM);
 	}
 	xa_init_flags(&vf->frames, XA_FLAGS_ALLOC1);
 	mutex_init(&vf->frames_mutex);
@@ -170,14 +233,22 @@ void vmc_file_destroy(struct vmc_file *vf)
 	kfree(vf);
 }
 
-/* A reference on the frame behind @handle, or an ERR_PTR. */
-static struct vmc_frame *vmc_get_frame(struct vmc_file *vf, u32 handle)
+/**
+ * vmc_get_frame() - a reference on the frame behind a handle
+ * @vf: the file context
+ * @handle: the handle
+ *
+ * Context: any.
+ * Return: the frame, ERR_PTR(-ENOENT) for an unknown handle, or
+ * ERR_PTR(-EOVERFLOW) if its count is at its maximum.
+ */
+struct vmc_frame *vmc_get_frame(struct vmc_file *vf, u32 handle)
 {
 	struct vmc_frame *frame;
 	int err = 0;
 
 	xa_lock(&vf->frames);
-	frame = xa_load(&vf->frames, handle);
+	frame = handle ? xa_load(&vf->frames, handle) : NULL;
 	if (!frame)
 		err = -ENOENT;
 	else if (vmc_frame_get(frame, 1))
@@ -186,78 +257,20 @@ static struct vmc_frame *vmc_get_frame(struct vmc_file *vf, u32 handle)
 	return err ? ERR_PTR(err) : frame;
 }
 
-/* Static checks of one op: unknown values, and fields it must not use. */
-static int vmc_op_validate(const struct vmc_op *op)
-{
-	u64 unused;
-
-	if (op->flags)
-		return -EOPNOTSUPP;
-	switch (op->code) {
-	case VMC_OP_VA:
-	case VMC_OP_QUERY:
-	case VMC_OP_FLUSH:
-		unused = op->va | op->len | op->offset | op->handle | op->prop |
-			 op->level | op->change;
-		break;
-	case VMC_OP_FIND_NEXT:
-	case VMC_OP_UNMAP:
-		unused = op->va | op->offset | op->handle | op->prop |
-			 op->level | op->change;
-		break;
-	case VMC_OP_JUMP:
-		unused = op->len | op->offset | op->handle | op->prop |
-			 op->level | op->change;
-		break;
-	case VMC_OP_MAP:
-		if (op->prop & ~VMC_UAPI_PROP_MASK || op->level < 1 ||
-		    op->level > VMC_MAX_LEAF_LEVEL)
-			return -EOPNOTSUPP;
-		unused = op->va | op->len | op->change;
-		break;
-	case VMC_OP_PROTECT_NEXT:
-		if (op->prop & ~VMC_UAPI_PROP_MASK || !op->change ||
-		    op->change >= VMC_CHANGE_LAST)
-			return -EOPNOTSUPP;
-		if ((op->change == VMC_CHANGE_ADD ||
-		     op->change == VMC_CHANGE_CLEAR) &&
-		    op->prop & ~VMC_PROP_FLAGS_MASK)
-			return -EINVAL;
-		if (op->change == VMC_CHANGE_CACHE &&
-		    op->prop & ~VMC_PROP_CACHE_MASK)
-			return -EINVAL;
-		unused = op->va | op->offset | op->handle | op->level;
-		break;
-	default:
-		return -EOPNOTSUPP;
-	}
-	return unused ? -EINVAL : 0;
-}
-
-struct vmc_change_arg {
-	u32 change;
-	u32 prop;
-};
-
-static u32 vmc_apply_change(u32 old, const void *p)
-{
-	const struct vmc_change_arg *a = p;
-
-	switch (a->change) {
-	case VMC_CHANGE_SET:
-		return (old & ~VMC_UAPI_PROP_MASK) | a->prop;
-	case VMC_CHANGE_ADD:
-		return old | a->prop;
-	case VMC_CHANGE_CLEAR:
-		return old & ~a->prop;
-	default:
-		return (old & ~VMC_PROP_CACHE_MASK) | a->prop;
-	}
-}
-
-static void vmc_report_leaf(const struct vmc_query *q, bool admin,
-			    u32 *handle, u32 *prop, u64 *offset, u64 *paddr,
-			    u32 *flags)
+/**
+ * vmc_report_leaf() - the uapi description of a queried leaf
+ * @q: the query result (mapped)
+ * @admin: the caller may see physical addresses
+ * @handle: set to the frame's handle (0 if untracked or dropped)
+ * @prop: set to the uapi property, A and D included
+ * @offset: set to the leaf's offset within its frame
+ * @paddr: set to the physical address, or 0
+ * @flags: VMC_RES_TRACKED is added for a leaf of a frame
+ *
+ * Context: any.
+ */
+void vmc_report_leaf(const struct vmc_query *q, bool admin, u32 *handle,
+		     u32 *prop, u64 *offset, u64 *paddr, u32 *flags)
 {
 	struct vmc_frame *frame = q->item.frame;
 
@@ -268,261 +281,6 @@ static void vmc_report_leaf(const struct vmc_query *q, bool admin,
 		*offset = q->item.pa - vmc_frame_pa(frame);
 		*flags |= VMC_RES_TRACKED;
 	}
-}
-
-static int vmc_op_query(struct vmc_cursor *c, struct vmc_op_result *r,
-			bool admin)
-{
-	struct vmc_query q;
-	int err = vmc_cursor_peek(c, &q);
-
-	if (err)
-		return err;
-	r->va = q.start;
-	r->end = q.end;
-	r->level = q.level;
-	if (q.mapped) {
-		r->flags |= VMC_RES_MAPPED;
-		vmc_report_leaf(&q, admin, &r->handle, &r->prop, &r->offset,
-				&r->paddr, &r->flags);
-	}
-	return 0;
-}
-
-static int vmc_op_map(struct vmc_cursor *c, const struct vmc_op *op,
-		      struct vmc_frame *frame)
-{
-	u64 size = vmc_page_size(op->level), fsize = vmc_frame_size(frame);
-	struct vmc_item item = {
-		.frame = frame,
-		.level = op->level,
-		.prop = op->prop | VMC_PRIV_USER,
-	};
-
-	if (op->offset & (size - 1))
-		return -EINVAL;
-	if (op->offset >= fsize || size > fsize - op->offset)
-		return -ERANGE;
-	item.pa = vmc_frame_pa(frame) + op->offset;
-	return vmc_cursor_map(c, &item);
-}
-
-static int vmc_op_protect(struct vmc_cursor *c, const struct vmc_op *op,
-			  struct vmc_op_result *r)
-{
-	struct vmc_change_arg arg = { .change = op->change, .prop = op->prop };
-	struct vmc_protect_op pop = { .fn = vmc_apply_change, .arg = &arg };
-	u64 start, end;
-	int ret = vmc_cursor_protect_next(c, op->len, &pop, &start, &end);
-
-	if (ret <= 0)
-		return ret;
-	/* Not flushed by protect_next; the batch dispatches it later. */
-	vmc_flusher_issue_range(vmc_cursor_flusher(c), start, end);
-	r->flags |= VMC_RES_FOUND;
-	r->va = start;
-	r->end = end;
-	return 1;
-}
-
-static int vmc_exec_op(struct vmc_cursor *c, const struct vmc_op *op,
-		       struct vmc_frame *frame, struct vmc_op_result *r,
-		       bool admin)
-{
-	u64 found;
-	int ret;
-
-	switch (op->code) {
-	case VMC_OP_QUERY:
-		return vmc_op_query(c, r, admin);
-	case VMC_OP_FIND_NEXT:
-		ret = vmc_cursor_find_next(c, op->len, &found);
-		if (ret > 0)
-			r->flags |= VMC_RES_FOUND;
-		break;
-	case VMC_OP_JUMP:
-		ret = vmc_cursor_jump(c, op->va);
-		break;
-	case VMC_OP_MAP:
-		ret = vmc_op_map(c, op, frame);
-		break;
-	case VMC_OP_UNMAP:
-		ret = vmc_cursor_unmap(c, op->len, &r->count);
-		break;
-	case VMC_OP_PROTECT_NEXT:
-		ret = vmc_op_protect(c, op, r);
-		if (ret)
-			return ret < 0 ? ret : 0;
-		break;
-	case VMC_OP_FLUSH:
-		vmc_flusher_dispatch(vmc_cursor_flusher(c));
-		ret = 0;
-		break;
-	default:
-		ret = 0;
-		break;
-	}
-	r->va = vmc_cursor_virt_addr(c);
-	return ret < 0 ? ret : 0;
-}
-
-struct vmc_batch_ctx {
-	struct vmc_op *ops;
-	struct vmc_op_result *res;
-	struct vmc_frame **frames;
-	int *pre_err;
-};
-
-/* Drop the references vmc_batch_prepare() took; never sleeps. */
-static void vmc_batch_put_frames(struct vmc_batch_ctx *b, u32 nr)
-{
-	u32 i;
-
-	for (i = 0; b->frames && i < nr; i++) {
-		if (b->frames[i])
-			vmc_frame_put(b->frames[i], 1);
-		b->frames[i] = NULL;
-	}
-}
-
-static void vmc_batch_free(struct vmc_batch_ctx *b, u32 nr)
-{
-	vmc_batch_put_frames(b, nr);
-	kvfree(b->ops);
-	kvfree(b->res);
-	kvfree(b->frames);
-	kvfree(b->pre_err);
-}
-
-static int vmc_batch_copy_in(struct vmc_batch_ctx *b,
-			     const struct vmc_batch *cmd)
-{
-	void __user *uops = u64_to_user_ptr(cmd->ops);
-	u32 i;
-	int err;
-
-	if (cmd->op_size == sizeof(struct vmc_op))
-		return copy_from_user(b->ops, uops,
-				      (size_t)cmd->nr_ops * sizeof(*b->ops)) ?
-		       -EFAULT : 0;
-	for (i = 0; i < cmd->nr_ops; i++) {
-		err = copy_struct_from_user(&b->ops[i], sizeof(b->ops[i]),
-					    uops + (size_t)i * cmd->op_size,
-					    cmd->op_size);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static int vmc_batch_copy_out(const struct vmc_batch_ctx *b,
-			      const struct vmc_batch *cmd, u32 done)
-{
-	void __user *ures = u64_to_user_ptr(cmd->results);
-	size_t rs = sizeof(struct vmc_op_result);
-	u32 i;
-
-	if (cmd->result_size == rs)
-		return copy_to_user(ures, b->res, (size_t)done * rs) ? -EFAULT : 0;
-	for (i = 0; i < done; i++) {
-		void __user *dst = ures + (size_t)i * cmd->result_size;
-
-		if (copy_to_user(dst, &b->res[i], rs) ||
-		    clear_user(dst + rs, cmd->result_size - rs))
-			return -EFAULT;
-	}
-	return 0;
-}
-
-/*
- * Validate every op and take references on the frames maps will use.
- * Called with the cursor created, so that the invariant checker (which
- * waits for cursors) never counts a reference that only the batch holds;
- * vmc_batch_put_frames() drops them before the cursor goes. Never sleeps.
- */
-static void vmc_batch_prepare(struct vmc_file *vf, struct vmc_batch_ctx *b,
-			      u32 nr)
-{
-	u32 i;
-
-	for (i = 0; i < nr; i++) {
-		struct vmc_frame *frame;
-
-		b->pre_err[i] = vmc_op_validate(&b->ops[i]);
-		if (b->pre_err[i] || b->ops[i].code != VMC_OP_MAP)
-			continue;
-		frame = vmc_get_frame(vf, b->ops[i].handle);
-		if (IS_ERR(frame))
-			b->pre_err[i] = PTR_ERR(frame);
-		else
-			b->frames[i] = frame;
-	}
-}
-
-static int vmc_cmd_batch(struct vmc_file *vf, void *p)
-{
-	struct vmc_batch *cmd = p;
-	struct vmc_batch_ctx b = {};
-	bool admin = vmc_admin();
-	struct vmc_cursor *c;
-	u32 i, done = 0;
-	int err;
-
-	if (cmd->flags & ~VMC_BATCH_STOP_ON_ERROR)
-		return -EOPNOTSUPP;
-	if (cmd->nr_ops > VMC_MAX_BATCH_OPS)
-		return -E2BIG;
-	if (cmd->op_size < sizeof(struct vmc_op) ||
-	    cmd->result_size < sizeof(struct vmc_op_result))
-		return -EINVAL;
-	if (cmd->op_size > PAGE_SIZE || cmd->result_size > PAGE_SIZE)
-		return -E2BIG;
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
-	b.ops = kvcalloc(cmd->nr_ops, sizeof(*b.ops), GFP_KERNEL);
-	b.res = kvcalloc(cmd->nr_ops, sizeof(*b.res), GFP_KERNEL);
-	b.frames = kvcalloc(cmd->nr_ops, sizeof(*b.frames), GFP_KERNEL);
-	b.pre_err = kvcalloc(cmd->nr_ops, sizeof(*b.pre_err), GFP_KERNEL);
-	err = -ENOMEM;
-	if (!c || (cmd->nr_ops && (!b.ops || !b.res || !b.frames || !b.pre_err)))
-		goto out;
-	err = vmc_batch_copy_in(&b, cmd);
-	if (err)
-		goto out;
-	/*
-	 * The results are written once the ops have run, when it is too late
-	 * to undo them: fail now if they cannot be.
-	 */
-	err = -EFAULT;
-	if (clear_user(u64_to_user_ptr(cmd->results),
-		       (size_t)cmd->nr_ops * cmd->result_size))
-		goto out;
-	err = vmc_cursor_create(c, vf->space, cmd->start, cmd->end);
-	if (err)
-		goto out;
-	vmc_batch_prepare(vf, &b, cmd->nr_ops);
-	for (i = 0; i < cmd->nr_ops; i++) {
-		struct vmc_op_result *r = &b.res[i];
-
-		r->flags = VMC_RES_DONE;
-		r->error = b.pre_err[i] ?:
-			   vmc_exec_op(c, &b.ops[i], b.frames[i], r, admin);
-		if (r->error)
-			r->va = vmc_cursor_virt_addr(c);
-		done++;
-		if (r->error && (cmd->flags & VMC_BATCH_STOP_ON_ERROR))
-			break;
-		/* Bound the time spent with preemption off. */
-		if (c->steps > VMC_BATCH_MAX_STEPS)
-			break;
-	}
-	vmc_batch_put_frames(&b, cmd->nr_ops);
-	vmc_cursor_destroy(c);
-	cmd->out_nr_done = done;
-	err = vmc_batch_copy_out(&b, cmd, done);
-out:
-	vmc_batch_free(&b, cmd->nr_ops);
-	kfree(c);
-	return err;
 }
 
 static int vmc_cmd_probe(struct vmc_file *vf, void *p)
@@ -538,6 +296,8 @@ static int vmc_cmd_probe(struct vmc_file *vf, void *p)
 	cmd->out_done = 0;
 	if (cmd->flags & ~VMC_PROBE_WRITE)
 		return -EOPNOTSUPP;
+	if (write && vf->readonly)
+		return -EBADF;
 	if (!cmd->len)
 		return -EINVAL;
 	if (cmd->len > VMC_MAX_PROBE_LEN)
@@ -647,7 +407,7 @@ out:
 static int vmc_cmd_check(struct vmc_file *vf, void *p)
 {
 	struct vmc_check *cmd = p;
-	struct vmc_check_report rep = {};
+	struct vmc_check_report rep = { .show_pa = vmc_admin() };
 	int err;
 
 	if (cmd->flags)
@@ -682,39 +442,61 @@ static int vmc_cmd_stats(struct vmc_file *vf, void *p)
 
 	if (cmd->flags & ~VMC_STATS_GLOBAL)
 		return -EOPNOTSUPP;
+	/* Every descriptor's activity: not for any holder of one. */
+	if (global && !vmc_admin())
+		return -EPERM;
 	vmc_stats_read(global ? NULL : vf->space, cmd);
 	if (!global)
 		cmd->out_frames = atomic_long_read(&vf->space->nr_frames);
 	return 0;
 }
 
+/**
+ * struct vmc_ioctl_op - one command of the dispatcher
+ * @size: the kernel's sizeof of its structure
+ * @min_size: its size in the first ABI that had it (ioctl.h *_SIZE_V1)
+ * @ioctl_num: VMC_IOC_*
+ * @writes: the command changes the space: not on a read-only descriptor
+ * @execute: the handler
+ */
 struct vmc_ioctl_op {
 	unsigned int size;
 	unsigned int min_size;
 	unsigned int ioctl_num;
+	bool writes;
 	int (*execute)(struct vmc_file *vf, void *cmd);
 };
 
-#define VMC_IOCTL_OP(_cmd, _ioctl, _fn, _struct, _last)		\
-	[(_cmd) - VMC_CMD_BASE] = {					\
+#define VMC_IOCTL_OP(_cmd, _fn, _struct, _min, _writes)			\
+	[VMC_CMD_##_cmd - VMC_CMD_BASE] = {				\
 		.size = sizeof(_struct),				\
-		.min_size = offsetofend(_struct, _last),		\
-		.ioctl_num = _ioctl,					\
+		.min_size = _min,					\
+		.ioctl_num = VMC_IOC_##_cmd,				\
+		.writes = _writes,					\
 		.execute = _fn,						\
 	}
 
+/*
+ * Batches and probes decide for themselves (their ops, their direction);
+ * VMC_IOC_BENCH is served by vmcursor_bench.ko, so its slot stays empty.
+ */
 static const struct vmc_ioctl_op vmc_ioctl_ops[] = {
-	VMC_IOCTL_OP(VMC_CMD_INFO, VMC_IOC_INFO, vmc_cmd_info, struct vmc_info, flags),
-	VMC_IOCTL_OP(VMC_CMD_FRAME_ALLOC, VMC_IOC_FRAME_ALLOC, vmc_cmd_frame_alloc,
-		     struct vmc_frame_alloc, order),
-	VMC_IOCTL_OP(VMC_CMD_FRAME_DROP, VMC_IOC_FRAME_DROP, vmc_cmd_frame_drop,
-		     struct vmc_frame_drop, handle),
-	VMC_IOCTL_OP(VMC_CMD_BATCH, VMC_IOC_BATCH, vmc_cmd_batch, struct vmc_batch,
-		     result_size),
-	VMC_IOCTL_OP(VMC_CMD_PROBE, VMC_IOC_PROBE, vmc_cmd_probe, struct vmc_probe, buf),
-	VMC_IOCTL_OP(VMC_CMD_DUMP, VMC_IOC_DUMP, vmc_cmd_dump, struct vmc_dump, entry_size),
-	VMC_IOCTL_OP(VMC_CMD_CHECK, VMC_IOC_CHECK, vmc_cmd_check, struct vmc_check, msg_len),
-	VMC_IOCTL_OP(VMC_CMD_STATS, VMC_IOC_STATS, vmc_cmd_stats, struct vmc_stats, flags),
+	VMC_IOCTL_OP(INFO, vmc_cmd_info, struct vmc_info, VMC_INFO_SIZE_V1, false),
+	VMC_IOCTL_OP(FRAME_ALLOC, vmc_cmd_frame_alloc, struct vmc_frame_alloc,
+		     VMC_FRAME_ALLOC_SIZE_V1, true),
+	VMC_IOCTL_OP(FRAME_DROP, vmc_cmd_frame_drop, struct vmc_frame_drop,
+		     VMC_FRAME_DROP_SIZE_V1, true),
+	VMC_IOCTL_OP(BATCH, vmc_cmd_batch, struct vmc_batch, VMC_BATCH_SIZE_V1,
+		     false),
+	VMC_IOCTL_OP(PROBE, vmc_cmd_probe, struct vmc_probe, VMC_PROBE_SIZE_V1,
+		     false),
+	VMC_IOCTL_OP(DUMP, vmc_cmd_dump, struct vmc_dump, VMC_DUMP_SIZE_V1, false),
+	VMC_IOCTL_OP(CHECK, vmc_cmd_check, struct vmc_check, VMC_CHECK_SIZE_V1,
+		     false),
+	VMC_IOCTL_OP(STATS, vmc_cmd_stats, struct vmc_stats, VMC_STATS_SIZE_V1,
+		     false),
+	VMC_IOCTL_OP(FRAME_IMPORT, vmc_cmd_frame_import, struct vmc_frame_import,
+		     VMC_FRAME_IMPORT_SIZE_V1, true),
 };
 
 /**
@@ -743,12 +525,17 @@ long vmc_file_ioctl(struct vmc_file *vf, unsigned int cmd, void __user *uptr)
 		return -ENOTTY;
 	op = &vmc_ioctl_ops[array_index_nospec(nr - VMC_CMD_BASE,
 					       ARRAY_SIZE(vmc_ioctl_ops))];
-	if (op->ioctl_num != cmd)
+	if (!op->execute || op->ioctl_num != cmd)
 		return -ENOTTY;
+	if (op->writes && vf->readonly)
+		return -EBADF;
 	if (get_user(user_size, (u32 __user *)uptr))
 		return -EFAULT;
 	if (user_size < op->min_size)
 		return -EINVAL;
+	/* As openat2() and clone3(): never scan more than a page of tail. */
+	if (user_size > PAGE_SIZE)
+		return -E2BIG;
 	err = copy_struct_from_user(&buf, op->size, uptr, user_size);
 	if (err)
 		return err;

@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 #include <linux/spinlock.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/wait.h>
 
 #include "ioctl.h"
@@ -34,26 +35,65 @@ enum vmc_usage {
 
 /**
  * struct vmc_frame - metadata of one reference-counted data frame
- * @ref: reference count: VMC_REF_UNUSED when free, else 1..VMC_REF_MAX
- *	(a get that would go past VMC_REF_MAX fails, as OSTD's clone aborts
- *	on a previous value of REF_COUNT_MAX)
- * @page: the (head) page; the frame is 4 KiB or 2 MiB (order 9, compound)
- * @owner: the space whose frame quota it counts against (holds a
- *	reference on it), or NULL for in-kernel frames
- * @handle: the owning file descriptor's handle (0 for in-kernel frames)
+ * @ref: reference count: 1..VMC_REF_MAX while live (a get that would go
+ *	past VMC_REF_MAX fails, as OSTD's clone aborts on a previous value of
+ *	REF_COUNT_MAX)
+ * @dead: once the count is zero, links a frame whose freeing must wait
+ *	for process context (frame_meta.c)
+ * @page: the (head) page: 4 KiB, or a 2 MiB (order 9) or, imported only,
+ *	1 GiB (order 18) compound page
+ * @owner: the space whose limits it counts against (holds a reference on
+ *	it), or NULL for in-kernel frames
+ * @handle: the owning file descriptor's handle; 0 for in-kernel frames and
+ *	once the handle is dropped
  * @usage: enum vmc_usage
- * @order: 0 or 9
+ * @order: 0, 9 or 18
+ * @cache: the frame's one memory type, VMC_CACHE_*; every leaf of it uses
+ *	it, and the kernel's direct mapping of it has it
+ * @kind: VMC_LEAF_FRAME (allocated by the module) or VMC_LEAF_IMPORTED
+ *	(pinned user memory)
  *
  * Each leaf that maps any part of the frame holds one reference, as does
  * each handle and each pending post-flush release. 32 bytes.
  */
 struct vmc_frame {
-	atomic64_t ref;
+	union {
+		atomic64_t ref;
+		struct llist_node dead;
+	};
 	struct page *page;
 	struct vmc_space *owner;
 	u32 handle;
 	u8 usage;
 	u8 order;
+	u8 cache;
+	u8 kind;
+};
+
+/**
+ * struct vmc_frame_req - what vmc_frame_create() makes
+ * @order: 0 (4 KiB) or 9 (2 MiB)
+ * @cache: memory type, VMC_CACHE_WB, _UC or _WC
+ * @gfp: allocation flags
+ * @limit: out: with -ENOMEM, the limit that refused (enum vmc_limit)
+ */
+struct vmc_frame_req {
+	unsigned int order;
+	u8 cache;
+	gfp_t gfp;
+	u8 limit;
+};
+
+/**
+ * struct vmc_acct - whom a space's pinned pages are charged to
+ * @mm: the opener's memory map (pinned_vm), or NULL: not charged
+ * @task: the opener, whose RLIMIT_MEMLOCK applies
+ * @unlimited: the opener had CAP_IPC_LOCK
+ */
+struct vmc_acct {
+	struct mm_struct *mm;
+	struct task_struct *task;
+	bool unlimited;
 };
 
 /**
@@ -132,6 +172,7 @@ struct vmc_space_stats {
  * @ranges: the claims of cursors (and of the checker), held or waiting,
  *	in arrival order (range_lock.c)
  * @ranges_wait: where waiting claims sleep
+ * @acct: whom the space's frames and table pages are charged to
  * @ref: lifetime; deferred frees and owned frames hold a reference
  * @release_work: frees the structure in process context after the last
  *	reference went (which may happen in atomic context)
@@ -154,6 +195,7 @@ struct vmc_space {
 	spinlock_t ranges_lock;		/* protects ranges */
 	struct list_head ranges;
 	wait_queue_head_t ranges_wait;
+	struct vmc_acct acct;
 	struct kref ref;
 	struct work_struct release_work;
 	struct vmc_space_stats stats;
@@ -260,6 +302,8 @@ struct vmc_range {
  * @unmapped: mappings removed, likewise
  * @protects: leaves changed, likewise
  * @splits: huge leaves split, likewise
+ * @limit: after an -ENOMEM, the limit that refused a table node (enum
+ *	vmc_limit)
  * @steps: entries visited or written so far: a measure of the work done,
  *	which callers (a batch) may bound
  * @yield_at: @steps at which the cursor next offers to reschedule
@@ -283,6 +327,7 @@ struct vmc_cursor {
 	u64 unmapped;
 	u64 protects;
 	u64 splits;
+	u8 limit;
 	u64 steps;
 	u64 yield_at;
 	u64 leaf_bits;
@@ -309,9 +354,16 @@ void vmc_space_get(struct vmc_space *space);
 void vmc_space_put(struct vmc_space *space);
 
 /* frame_meta.c */
+struct vmc_frame *vmc_frame_create(struct vmc_space *owner,
+				   struct vmc_frame_req *req);
 struct vmc_frame *vmc_frame_alloc(unsigned int order, gfp_t gfp);
 struct vmc_frame *vmc_frame_alloc_owned(struct vmc_space *owner,
 					unsigned int order, gfp_t gfp);
+u32 vmc_frame_cache_modes(void);
+
+/* frame_import.c */
+struct vmc_frame *vmc_frame_import(struct vmc_space *owner, u64 uaddr,
+				   unsigned int order, u8 *limit);
 int vmc_frame_get(struct vmc_frame *frame, unsigned long n);
 void vmc_frame_put(struct vmc_frame *frame, unsigned long n);
 u64 vmc_frame_refcount(const struct vmc_frame *frame);
@@ -350,6 +402,7 @@ void vmc_flusher_issue_all(struct vmc_flusher *f);
 void vmc_flusher_dispatch(struct vmc_flusher *f);
 bool vmc_flusher_pending(const struct vmc_flusher *f);
 void vmc_space_drain(struct vmc_space *space);
+void vmc_flush_deferred(void);
 void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out);
 
 /* arch_x86.c (natively: native/arch_native.c) */
@@ -369,6 +422,8 @@ int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
  * @msg_len: size of @msg
  * @msg_used: bytes written to @msg
  * @truncated: some of the report did not fit in @msg
+ * @show_pa: the text may name physical addresses and raw entries (else
+ *	they print as 0)
  */
 struct vmc_check_report {
 	u64 violations;
@@ -379,6 +434,7 @@ struct vmc_check_report {
 	size_t msg_len;
 	size_t msg_used;
 	bool truncated;
+	bool show_pa;
 };
 
 struct xarray;

@@ -103,11 +103,67 @@ static void arch_window_cr3(struct kunit *test)
 			(u64)(root | sme_me_mask | 0x4a5));
 }
 
+/* The PWT/PCD/PAT bits of the kernel's own mapping of @addr. */
+static u64 arch_direct_map_cache_bits(void *addr)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)addr, &level);
+	u64 v = pte ? pte_val(*pte) : 0;
+
+	if (level != PG_LEVEL_4K)
+		v = (v & ~_PAGE_PAT_LARGE) | (v & _PAGE_PAT_LARGE ? _PAGE_PAT : 0);
+	return v & (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT);
+}
+
+/*
+ * A UC or WC frame's pages are mapped by the kernel with that type too,
+ * so no page ever has two; and WB again once the frame is freed.
+ */
+static void arch_frame_memtype_direct_map(struct kunit *test)
+{
+	static const u8 modes[] = { VMC_CACHE_UC, VMC_CACHE_WC };
+	/* The kernel maps RAM uncached as UC- (set_memory_uc()). */
+	static const enum page_cache_mode pcm[] = { _PAGE_CACHE_MODE_UC_MINUS,
+						    _PAGE_CACHE_MODE_WC };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		struct vmc_frame_req req = {
+			.order = i ? 9 : 0,
+			.cache = modes[i],
+			.gfp = GFP_KERNEL,
+		};
+		struct vmc_frame *f;
+		void *addr;
+
+		if (!(vmc_frame_cache_modes() & BIT(modes[i]))) {
+			kunit_info(test, "cache mode %u not offered\n", modes[i]);
+			continue;
+		}
+		f = vmc_frame_create(NULL, &req);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+		addr = vmc_frame_kaddr(f, 0);
+		KUNIT_EXPECT_EQ(test, arch_direct_map_cache_bits(addr),
+				(u64)cachemode2protval(pcm[i]) &
+				(_PAGE_PWT | _PAGE_PCD | _PAGE_PAT));
+		KUNIT_EXPECT_EQ(test, arch_direct_map_cache_bits(addr +
+						vmc_frame_size(f) - 1),
+				(u64)cachemode2protval(pcm[i]) &
+				(_PAGE_PWT | _PAGE_PCD | _PAGE_PAT));
+		vmc_frame_put(f, 1);
+		vmc_flush_deferred();
+		KUNIT_EXPECT_EQ(test, arch_direct_map_cache_bits(addr), 0ULL);
+	}
+	/* WT would need set_memory_wt(), which modules cannot call. */
+	KUNIT_EXPECT_FALSE(test, vmc_frame_cache_modes() & BIT(VMC_CACHE_WT));
+}
+
 static struct kunit_case arch_cases[] = {
 	KUNIT_CASE(arch_features_match_kernel),
 	KUNIT_CASE(arch_cache_bits_follow_linux_pat),
 	KUNIT_CASE(arch_root_kernel_half),
 	KUNIT_CASE(arch_window_cr3),
+	KUNIT_CASE(arch_frame_memtype_direct_map),
 	{}
 };
 

@@ -585,6 +585,9 @@ static int vmm_map_check(const struct vmm *m, const struct vmc_item *item,
 		if (item->pa < fpa || item->pa - fpa >= fsize ||
 		    size > fsize - (item->pa - fpa))
 			return -ERANGE;
+		/* A frame has one memory type (ioctl.h). */
+		if (VMC_PROP_CACHE(item->prop) != item->frame->cache)
+			return -EINVAL;
 	}
 	*psize = size;
 	return 0;
@@ -723,6 +726,10 @@ int vmm_protect_next(struct vmm *m, u64 len, const struct vmc_protect_op *op,
 	pos = max(p->va, m->va);
 	if (!vmc_prop_supported(op->fn(p->prop, op->arg)))
 		return -EOPNOTSUPP;
+	/* A frame's leaves keep its memory type. */
+	if (p->frame && VMC_PROP_CACHE(op->fn(p->prop, op->arg)) !=
+	    VMC_PROP_CACHE(p->prop))
+		return -EINVAL;
 	vmm_cuts_fit(m, &cs, p, pos, fend);
 	vmm_fx_cuts(m, &cs);
 	err = vmm_check_refs(m);

@@ -40,6 +40,7 @@ enum {
 	VMR_POP_CLEAR,
 	VMR_POP_CACHE,
 	VMR_POP_GLOBAL,
+	VMR_POP_FLAGS,
 };
 
 static const char *const vmr_kind_name[VMR_NR_KINDS] = {
@@ -124,6 +125,10 @@ static u32 vmr_pop_fn(u32 old, const void *arg)
 		       (pop->val << VMC_PROP_CACHE_SHIFT);
 	case VMR_POP_GLOBAL:
 		return old | VMC_PRIV_GLOBAL;
+	case VMR_POP_FLAGS:
+		/* SET that keeps the memory type, as frames require. */
+		return (pop->val & ~VMC_PROP_CACHE_MASK) |
+		       (old & VMC_PROP_CACHE_MASK);
 	default:
 		return old;
 	}
@@ -498,6 +503,13 @@ static u32 vmr_pick_prop(struct vmr *r)
 	return prop | (vmr_pick_cache(r) << VMC_PROP_CACHE_SHIFT);
 }
 
+/* @prop with @frame's memory type. */
+static u32 vmr_frame_cache(u32 prop, const struct vmc_frame *frame)
+{
+	return (prop & ~VMC_PROP_CACHE_MASK) |
+	       ((u32)frame->cache << VMC_PROP_CACHE_SHIFT);
+}
+
 /* An untracked physical address: never accessed, only encoded. */
 static u64 vmr_pick_pa(struct vmr *r, int level)
 {
@@ -531,6 +543,9 @@ static void vmr_pick_item(struct vmr *r, struct vmc_item *item, int level)
 	} else {
 		item->pa = vmr_pick_pa(r, level);
 	}
+	/* Mostly the frame's memory type; else -EINVAL is the answer. */
+	if (item->frame && vmr_chance(r, 92))
+		item->prop = vmr_frame_cache(item->prop, item->frame);
 }
 
 #define VMR_SPOILS	8
@@ -626,6 +641,8 @@ static void vmr_expand(struct vmr *r, const struct vmr_run *run)
 			break;
 		}
 		it->prop = i >= run->prop_at ? run->prop2 : run->prop;
+		if (it->frame && i != run->cache_at)
+			it->prop = vmr_frame_cache(it->prop, it->frame);
 		if (i == run->spoil_at)
 			vmr_spoil_item(r, it, run->spoil);
 	}
@@ -658,6 +675,7 @@ static int vmr_gen_run(struct vmr *r, struct vmr_run *run)
 	run->prop_at = vmr_chance(r, 30) ? vmr_below(r, run->n + 1) : run->n;
 	run->spoil = vmr_below(r, VMR_SPOILS);
 	run->spoil_at = vmr_chance(r, 10) ? vmr_below(r, run->n + 1) : run->n;
+	run->cache_at = vmr_chance(r, 8) ? vmr_below(r, run->n + 1) : run->n;
 	return run->level;
 }
 
@@ -772,8 +790,11 @@ static void vmr_pick_pop(struct vmr *r, struct vmr_pop *pop)
 	pop->val = bits[vmr_below(r, ARRAY_SIZE(bits))];
 	if (x < 15) {
 		pop->kind = VMR_POP_ID;
-	} else if (x < 35) {
+	} else if (x < 25) {
 		pop->kind = VMR_POP_SET;
+		pop->val = vmr_pick_prop(r);
+	} else if (x < 35) {
+		pop->kind = VMR_POP_FLAGS;
 		pop->val = vmr_pick_prop(r);
 	} else if (x < 52) {
 		pop->kind = VMR_POP_ADD;
@@ -1517,10 +1538,13 @@ void vmr_frames_alloc(struct kunit *test, struct vmr_frames *fr,
 
 	fr->nr_4k = min_t(unsigned int, nr_4k, VMR_MAX_4K);
 	fr->nr_2m = min_t(unsigned int, nr_2m, VMR_MAX_2M);
+	/* A quarter of the frames have another memory type than WB. */
 	for (i = 0; i < fr->nr_4k; i++)
-		fr->f4k[i] = vt_frame(test, 0);
+		fr->f4k[i] = vt_frame_cache(test, 0, i % 4 == 3 ? VMC_CACHE_UC :
+					    VMC_CACHE_WB);
 	for (i = 0; i < fr->nr_2m; i++)
-		fr->f2m[i] = vt_frame(test, 9);
+		fr->f2m[i] = vt_frame_cache(test, 9, i % 4 == 3 ? VMC_CACHE_WC :
+					    VMC_CACHE_WB);
 }
 
 /**

@@ -83,6 +83,8 @@ enum vmr_run_kind {
  * @spoil: how item @spoil_at is spoiled (see vmr_spoil_item())
  * @prop_at: items from this index on get @prop2
  * @spoil_at: index of the spoiled item, or @n for none
+ * @cache_at: index of the tracked item that keeps the run's memory type
+ *	instead of its frame's (so -EINVAL), or @n for none
  * @prop: property of the items
  * @prop2: property of the items from @prop_at on
  * @pa: first physical address (untracked kinds)
@@ -96,6 +98,7 @@ struct vmr_run {
 	u16 off;
 	u16 prop_at;
 	u16 spoil_at;
+	u16 cache_at;
 	u32 prop;
 	u32 prop2;
 	u64 pa;

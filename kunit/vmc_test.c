@@ -86,6 +86,7 @@ void vt_exit(struct kunit *test)
 		vmc_frame_put(frame, 1);
 	xa_destroy(&ctx->held);
 	vmc_space_destroy(ctx->space);
+	vmc_flush_deferred();
 	vmc_stats_read(NULL, &st);
 	KUNIT_EXPECT_EQ_MSG(test, st.out_frames, ctx->frames_before,
 			    "frames leaked");
@@ -104,6 +105,34 @@ void vt_exit(struct kunit *test)
 struct vmc_frame *vt_frame(struct kunit *test, unsigned int order)
 {
 	struct vmc_frame *frame = vmc_frame_alloc(order, GFP_KERNEL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(frame));
+	KUNIT_ASSERT_EQ(test, xa_err(xa_store(&vt_ctx(test)->held,
+					      page_to_pfn(frame->page), frame,
+					      GFP_KERNEL)), 0);
+	return frame;
+}
+
+/**
+ * vt_frame_cache() - vt_frame() with a memory type
+ * @test: the test
+ * @order: 0 or 9
+ * @cache: VMC_CACHE_*; WB when the CPU does not offer it for frames
+ *
+ * Context: test kthread, no cursor alive; sleeps (non-WB frames change
+ * the kernel's own mapping of their pages).
+ * Return: the frame (the test aborts on failure).
+ */
+struct vmc_frame *vt_frame_cache(struct kunit *test, unsigned int order,
+				 u8 cache)
+{
+	struct vmc_frame_req req = {
+		.order = order,
+		.cache = vmc_frame_cache_modes() & BIT(cache) ? cache :
+			 VMC_CACHE_WB,
+		.gfp = GFP_KERNEL,
+	};
+	struct vmc_frame *frame = vmc_frame_create(NULL, &req);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(frame));
 	KUNIT_ASSERT_EQ(test, xa_err(xa_store(&vt_ctx(test)->held,
@@ -348,7 +377,7 @@ u64 vt_fingerprint(struct kunit *test)
 
 static void vt_run_check(struct kunit *test, bool drained)
 {
-	struct vmc_check_report rep = { .msg_len = 512 };
+	struct vmc_check_report rep = { .msg_len = 512, .show_pa = true };
 	char *msg = kzalloc(rep.msg_len, GFP_KERNEL);
 
 	rep.msg = msg;

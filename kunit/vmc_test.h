@@ -58,6 +58,8 @@ static inline struct vmc_space *vt_space(struct kunit *test)
 }
 
 struct vmc_frame *vt_frame(struct kunit *test, unsigned int order);
+struct vmc_frame *vt_frame_cache(struct kunit *test, unsigned int order,
+				 u8 cache);
 void vt_drop(struct kunit *test, struct vmc_frame *frame);
 struct vmc_cursor *vt_cursor(struct kunit *test, u64 start, u64 end);
 int vt_map_frame(struct vmc_cursor *c, struct vmc_frame *frame, u64 offset,

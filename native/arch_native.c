@@ -130,6 +130,20 @@ int vmc_arch_root_private_slot(const struct vmc_space *space)
 }
 
 /**
+ * vmc_arch_set_memtype() - natively there is no direct map to change
+ * @page: the first page
+ * @npages: how many
+ * @cache: VMC_CACHE_*
+ *
+ * Context: any.
+ * Return: 0.
+ */
+int vmc_arch_set_memtype(struct page *page, unsigned long npages, u8 cache)
+{
+	return 0;
+}
+
+/**
  * vmc_arch_flush() - count what the hardware would execute
  * @req: the flush
  *

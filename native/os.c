@@ -445,13 +445,6 @@ unsigned long wait_for_completion_timeout(struct completion *c,
 	return ok;
 }
 
-struct task_struct {
-	pthread_t thread;
-	int (*fn)(void *);
-	void *arg;
-	struct completion started;
-};
-
 static __thread struct task_struct *native_current;
 static __thread struct task_struct native_self;
 

@@ -238,8 +238,46 @@ unsigned long wait_for_completion_timeout(struct completion *c, unsigned long ti
 #define msecs_to_jiffies(ms)	((unsigned long)(ms))
 #define HZ			1000
 
-/* ---- threads (kthread) --------------------------------------------------- */
-struct task_struct;
+/* ---- threads (kthread), memory maps, limits ------------------------------ */
+struct page;
+/* Natively no process has a memory map: nothing is charged to one. */
+struct mm_struct { atomic64_t pinned_vm; };
+struct task_struct {
+	struct mm_struct *mm;
+	pthread_t thread;
+	int (*fn)(void *);
+	void *arg;
+	struct completion started;
+};
+#define RLIMIT_MEMLOCK		8
+#define RLIM_INFINITY		(~0UL)
+static inline unsigned long rlimit(unsigned int r) { (void)r; return RLIM_INFINITY; }
+static inline unsigned long task_rlimit(const struct task_struct *t, unsigned int r)
+{
+	(void)t;
+	return rlimit(r);
+}
+static inline void mmgrab(struct mm_struct *mm) { (void)mm; }
+static inline void mmdrop(struct mm_struct *mm) { (void)mm; }
+static inline void get_task_struct(struct task_struct *t) { (void)t; }
+static inline void put_task_struct(struct task_struct *t) { (void)t; }
+/* Natively user memory is not in the page arena: it cannot be pinned. */
+#define FOLL_WRITE		0x01u
+#define FOLL_LONGTERM		0x100u
+static inline int pin_user_pages_fast(unsigned long start, int nr, unsigned int flags,
+				      struct page **pages)
+{
+	(void)start; (void)nr; (void)flags; (void)pages;
+	return -EOPNOTSUPP;
+}
+static inline void unpin_user_pages(struct page **pages, unsigned long n)
+{
+	(void)pages; (void)n;
+}
+static inline void unpin_user_page_range_dirty_lock(struct page *p, unsigned long n, bool d)
+{
+	(void)p; (void)n; (void)d;
+}
 struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *fmt, ...);
 void kthread_bind(struct task_struct *t, unsigned int cpu);
 int wake_up_process(struct task_struct *t);
@@ -249,6 +287,30 @@ struct task_struct *vmc_native_current(void);
 #define for_each_online_cpu(cpu) for ((cpu) = 0; (cpu) < (int)num_online_cpus(); (cpu)++)
 #define cpumask_first(m)	0
 #define cpu_online_mask		NULL
+
+/* ---- lock-free lists ------------------------------------------------------ */
+struct llist_node { struct llist_node *next; };
+struct llist_head { struct llist_node *first; };
+#define LLIST_HEAD(n)		struct llist_head n = { NULL }
+static inline bool llist_add(struct llist_node *n, struct llist_head *h)
+{
+	struct llist_node *first = __atomic_load_n(&h->first, __ATOMIC_RELAXED);
+
+	do {
+		n->next = first;
+	} while (!__atomic_compare_exchange_n(&h->first, &first, n, false,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	return !first;
+}
+static inline struct llist_node *llist_del_all(struct llist_head *h)
+{
+	return __atomic_exchange_n(&h->first, NULL, __ATOMIC_ACQUIRE);
+}
+#define llist_entry(p, T, m)	container_of(p, T, m)
+#define llist_for_each_entry_safe(pos, n, node, m)				\
+	for (pos = (node) ? llist_entry(node, __typeof__(*pos), m) : NULL;	\
+	     pos && ((n = pos->m.next ? llist_entry(pos->m.next, __typeof__(*pos), m) : NULL), 1); \
+	     pos = n)
 
 /* ---- lists and wait queues ------------------------------------------------ */
 struct list_head { struct list_head *next, *prev; };
@@ -300,6 +362,7 @@ struct rcu_work { struct work_struct work; };
 struct workqueue_struct;
 #define INIT_WORK(w, f)		do { (w)->func = (f); (w)->next = NULL; } while (0)
 #define INIT_RCU_WORK(w, f)	INIT_WORK(&(w)->work, f)
+#define DECLARE_WORK(n, f)	struct work_struct n = { (f), NULL }
 #define to_rcu_work(w)		container_of(w, struct rcu_work, work)
 #define WQ_UNBOUND		0
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags, int max, ...);
@@ -422,6 +485,7 @@ struct xa_limit { u32 min; u32 max; };
 #define XA_FLAGS_ALLOC1		0x3u
 #define xa_limit_31b		((struct xa_limit){ 0, INT_MAX })
 #define xa_limit_32b		((struct xa_limit){ 0, UINT_MAX })
+#define XA_LIMIT(lo, hi)	((struct xa_limit){ (lo), (hi) })
 void xa_init_flags(struct xarray *xa, unsigned int flags);
 #define xa_init(xa)		xa_init_flags(xa, 0)
 void *xa_load(struct xarray *xa, unsigned long index);
