@@ -22,6 +22,7 @@
 
 #include <linux/mm.h>
 #include <linux/smp.h>
+#include <linux/sched/clock.h>
 #include <linux/uaccess.h>
 #include <linux/mem_encrypt.h>
 #include <asm/pgtable_types.h>
@@ -34,6 +35,7 @@
 #include <asm/memtype.h>
 #include <asm/set_memory.h>
 #include "pt.h"
+#include "vmc_trace.h"
 
 /* PCIDs 1-6 (and those | 0x800 under PTI) are Linux's; stay clear. */
 #define VMC_PCID_BASE		0x400
@@ -235,6 +237,7 @@ static void vmc_invlpg(u64 va)
 /* Drop every translation of @space on this CPU, which has it loaded. */
 static void vmc_flush_all_local(struct vmc_space *space)
 {
+	trace_vmcursor_flush(space->id, VMC_FLUSH_FULL, 0, smp_processor_id());
 	if (vmc_pcid_on() && boot_cpu_has(X86_FEATURE_INVPCID)) {
 		invpcid_flush_single_context(space->arch.pcid);
 		vmc_stat_add(space, invpcid, 1);
@@ -245,17 +248,18 @@ static void vmc_flush_all_local(struct vmc_space *space)
 	vmc_stat_add(space, full_flushes, 1);
 }
 
-static void vmc_flush_local(const struct vmc_flush_req *req)
+/* Flush here if this CPU has the space loaded; true if it did. */
+static bool vmc_flush_local(const struct vmc_flush_req *req)
 {
 	struct vmc_space *space = req->space;
 	unsigned int i;
 	u64 n, va, done = 0;
 
 	if (this_cpu_read(vmc_loaded_space) != space || vmc_test_skip_flush)
-		return;
+		return false;
 	if (req->all) {
 		vmc_flush_all_local(space);
-		return;
+		return true;
 	}
 	for (i = 0; i < req->nr_ops; i++) {
 		va = VMC_OP_VA(req->ops[i]);
@@ -264,11 +268,23 @@ static void vmc_flush_local(const struct vmc_flush_req *req)
 		done += VMC_OP_PAGES(req->ops[i]);
 	}
 	vmc_stat_add(space, invlpg, done);
+	trace_vmcursor_flush(space->id, VMC_FLUSH_PAGES, done, smp_processor_id());
+	return true;
 }
 
 static void vmc_flush_ipi(void *info)
 {
 	vmc_flush_local(info);
+}
+
+static u64 vmc_flush_req_pages(const struct vmc_flush_req *req)
+{
+	unsigned int i;
+	u64 pages = 0;
+
+	for (i = 0; i < req->nr_ops; i++)
+		pages += VMC_OP_PAGES(req->ops[i]);
+	return pages;
 }
 
 /**
@@ -285,15 +301,21 @@ static void vmc_flush_ipi(void *info)
 void vmc_arch_flush(const struct vmc_flush_req *req)
 {
 	struct cpumask *active = req->space->arch.active_cpus;
-	unsigned int remote = 0;
+	unsigned int remote = 0, cpus;
+	u64 t0;
 	int cpu, i;
 
 	cpu = get_cpu();
+	t0 = local_clock();
 	/* PTE writes before reading active_cpus; pairs with vmc_space_run(). */
 	smp_mb();
-	vmc_flush_local(req);
+	cpus = vmc_flush_local(req);
 	for_each_cpu(i, active)
 		remote += i != cpu;
+	cpus += remote;
+	trace_vmcursor_dispatch(req->space->id, !cpus ? VMC_FLUSH_NONE :
+				req->all ? VMC_FLUSH_FULL : VMC_FLUSH_PAGES,
+				req->all ? 0 : vmc_flush_req_pages(req), cpus);
 	if (remote && !irqs_disabled()) {
 		smp_call_function_many(active, vmc_flush_ipi, (void *)req, true);
 		vmc_stat_add(req->space, ipis, remote);
@@ -306,6 +328,7 @@ void vmc_arch_flush(const struct vmc_flush_req *req)
 		while (cpumask_weight(active) > cpumask_test_cpu(cpu, active))
 			cpu_relax();
 	}
+	vmc_stat_max(req->space, max_dispatch_ns, local_clock() - t0);
 	put_cpu();
 }
 
@@ -345,8 +368,10 @@ int vmc_space_run(struct vmc_space *space,
 {
 	unsigned long flags, saved_cr3;
 	int cpu, ret;
+	u64 t0;
 
 	local_irq_save(flags);
+	t0 = local_clock();
 	if (WARN_ON_ONCE(this_cpu_read(vmc_loaded_space))) {
 		local_irq_restore(flags);
 		return -EBUSY;
@@ -357,12 +382,15 @@ int vmc_space_run(struct vmc_space *space,
 	/* Be visible to flushers before the first walk; see above. */
 	smp_mb();
 	saved_cr3 = __read_cr3();
+	trace_vmcursor_window_enter(space->id, cpu);
 	vmc_load(space);
 	vmc_stat_add(space, activations, 1);
 	ret = fn(space, arg);
 	vmc_unload(saved_cr3);
+	trace_vmcursor_window_exit(space->id, cpu, local_clock() - t0);
 	this_cpu_write(vmc_loaded_space, NULL);
 	cpumask_clear_cpu(cpu, space->arch.active_cpus);
+	vmc_stat_max(space, max_window_ns, local_clock() - t0);
 	local_irq_restore(flags);
 	return ret;
 }

@@ -23,7 +23,9 @@
 
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include "pt.h"
+#include "vmc_trace.h"
 
 /*
  * Inside an activation window (an in-kernel caller working with
@@ -46,11 +48,17 @@ static gfp_t vmc_gfp(void)
  */
 static void vmc_cursor_yield(struct vmc_cursor *c)
 {
+	u64 now;
+
 	if (likely(c->steps < c->yield_at))
 		return;
 	c->yield_at = c->steps + VMC_YIELD_STEPS;
-	if (!irqs_disabled())
-		cond_resched();
+	if (irqs_disabled())
+		return;
+	now = local_clock();
+	vmc_stat_max(c->space, max_nosched_ns, now - c->run_since);
+	cond_resched();
+	c->run_since = local_clock();
 }
 
 struct vmc_saved_pos {
@@ -404,6 +412,7 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 	err = vmc_cursor_claim(c);
 	if (err)
 		return err;
+	c->run_since = local_clock();
 	vmc_find_guard(c);
 	vmc_cursor_check(c);
 	return 0;
@@ -423,6 +432,7 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 void vmc_cursor_destroy(struct vmc_cursor *c)
 {
 	vmc_cursor_check(c);
+	vmc_stat_max(c->space, max_nosched_ns, local_clock() - c->run_since);
 	vmc_flusher_dispatch(&c->flusher);
 	vmc_stat_add(c->space, maps, c->maps);
 	vmc_stat_add(c->space, unmapped, c->unmapped);
@@ -715,6 +725,7 @@ static struct vmc_node *vmc_split(struct vmc_cursor *c, u64 *slot, u64 pte)
 		}
 	}
 	c->splits++;
+	trace_vmcursor_split(c->space->id, vmc_cur_start(c), level);
 	return child;
 }
 
@@ -1051,6 +1062,7 @@ static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
 	/* Other cursors may change other entries of this node: atomic. */
 	if (added)
 		atomic_add(added, &node->nr_children);
+	trace_vmcursor_map(c->space->id, c->va, k, c->level, items[0].prop);
 	c->va += (k - 1) * size;
 	c->maps += k;
 	c->steps += k;
@@ -1229,6 +1241,7 @@ int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count)
 	vmc_flusher_dispatch(&c->flusher);
 	c->unmapped += removed;
 	*count = removed;
+	trace_vmcursor_unmap(c->space->id, fend - len, len, removed);
 	vmc_cursor_check(c);
 	return 0;
 }
@@ -1403,6 +1416,7 @@ int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 	}
 	*pstart = vmc_cur_start(c);
 	*pend = *pstart + vmc_page_size(c->level);
+	trace_vmcursor_protect(c->space->id, *pstart, *pend, 1);
 	vmc_move_forward(c);
 	vmc_cursor_check(c);
 	return 1;
@@ -1455,6 +1469,8 @@ int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
 		vmc_reposition(c, resume);
 	else
 		vmc_clamp(c);
+	if (*count)
+		trace_vmcursor_protect(c->space->id, fend - len, resume, *count);
 	vmc_cursor_check(c);
 	return err;
 }

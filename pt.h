@@ -48,6 +48,11 @@ static inline u64 vmc_pte_read(const u64 *slot)
 	return smp_load_acquire(slot);
 }
 
+/* What a flush did, as the trace events report it (vmc_trace.h). */
+#define VMC_FLUSH_NONE		0	/* loaded nowhere: nothing to run */
+#define VMC_FLUSH_PAGES		1	/* INVLPG per page */
+#define VMC_FLUSH_FULL		2	/* CR3 reload or INVPCID */
+
 /*
  * Executable contracts: real checks (a WARN, which fails a test) in test
  * builds, where VMC_DEBUG is defined; free otherwise, where the condition
@@ -98,7 +103,7 @@ void vmc_acct_uncharge(struct vmc_space *space, long pages);
 int vmc_pt_translate(struct vmc_space *space, u64 va,
 		     struct vmc_pte_info *info, u64 **slot);
 u64 vmc_subtree_detach(struct vmc_node *node, u64 *steps);
-u64 vmc_subtree_free(struct vmc_node *node);
+u64 vmc_subtree_free(struct vmc_node *node, u64 *tables);
 
 void vmc_flusher_retire_subtree(struct vmc_flusher *f, u64 start, u64 end,
 				struct vmc_node *node);
@@ -125,6 +130,25 @@ static inline void __vmc_stat_add(struct vmc_space *space, size_t offset,
 /* Count in the space and module-wide; every argument is used once. */
 #define vmc_stat_add(space, field, n) \
 	__vmc_stat_add(space, offsetof(struct vmc_space_stats, field), n)
+
+static inline void __vmc_max(atomic64_t *m, s64 v)
+{
+	s64 old = atomic64_read(m);
+
+	while (old < v && !atomic64_try_cmpxchg(m, &old, v))
+		;
+}
+
+static inline void __vmc_stat_max(struct vmc_space *space, size_t offset,
+				  s64 v)
+{
+	__vmc_max((atomic64_t *)((char *)&space->stats + offset), v);
+	__vmc_max((atomic64_t *)((char *)&vmc_global_stats + offset), v);
+}
+
+/* Raise a maximum in the space and module-wide. */
+#define vmc_stat_max(space, field, v) \
+	__vmc_stat_max(space, offsetof(struct vmc_space_stats, field), v)
 
 /*
  * Test hooks: compiled only into test builds (the KUnit module and the

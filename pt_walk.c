@@ -85,13 +85,14 @@ out:
  * vmc_subtree_free() - free a detached subtree and release what it maps
  * @node: the subtree's root; no walker may reach it any more (detached,
  *	TLB flushed and past an RCU grace period, or the space is dying)
+ * @tables: incremented by the table pages freed
  *
  * Postcondition: every node of the subtree is freed and every tracked
  * leaf's frame reference dropped.
  * Context: process context; may sleep (it yields between nodes).
  * Return: table pages freed plus frame references dropped.
  */
-u64 vmc_subtree_free(struct vmc_node *node)
+u64 vmc_subtree_free(struct vmc_node *node, u64 *tables)
 {
 	struct vmc_frame *run = NULL, *frame;
 	unsigned long run_len = 0;
@@ -102,7 +103,7 @@ u64 vmc_subtree_free(struct vmc_node *node)
 		pte = node->ptes[i];
 		switch (vmc_pte_kind_of(pte, node->level)) {
 		case VMC_PTE_TABLE:
-			released += vmc_subtree_free(vmc_pte_child(pte));
+			released += vmc_subtree_free(vmc_pte_child(pte), tables);
 			break;
 		case VMC_PTE_LEAF:
 			if (!vmc_pte_tracked(pte))
@@ -125,6 +126,7 @@ u64 vmc_subtree_free(struct vmc_node *node)
 	if (run)
 		vmc_frame_put(run, run_len);
 	vmc_node_free(node);
+	(*tables)++;
 	cond_resched();
 	return released;
 }

@@ -87,6 +87,7 @@ u64 vmc_user_va_end(void)
 struct vmc_space *vmc_space_create(long max_table_pages,
 				   long max_frame_pages)
 {
+	static atomic_t next_id;
 	struct vmc_space *space;
 	u8 limit;
 
@@ -95,6 +96,7 @@ struct vmc_space *vmc_space_create(long max_table_pages,
 		return ERR_PTR(-ENOMEM);
 	vmc_range_init(space);
 	kref_init(&space->ref);
+	space->id = atomic_inc_return(&next_id);
 	spin_lock_init(&space->spare_lock);
 	space->nr_levels = vmc_fmt.nr_levels;
 	space->va_end = vmc_levels_va_end(space->nr_levels);
@@ -128,12 +130,13 @@ err_free:
 void vmc_space_destroy(struct vmc_space *space)
 {
 	struct vmc_node *root = space->root;
+	u64 tables = 0;
 	unsigned int i;
 
 	for (i = 0; i < VMC_PTES_PER_NODE / 2; i++) {
 		if (vmc_pte_kind_of(root->ptes[i], root->level) ==
 		    VMC_PTE_TABLE)
-			vmc_subtree_free(vmc_pte_child(root->ptes[i]));
+			vmc_subtree_free(vmc_pte_child(root->ptes[i]), &tables);
 		root->ptes[i] = 0;
 	}
 	vmc_node_free(root);

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "pt.h"
+#include "vmc_trace.h"
 
 static unsigned int flush_ceiling = 32;
 module_param(flush_ceiling, uint, 0644);
@@ -212,8 +213,10 @@ static void vmc_subtree_work(struct work_struct *work)
 	struct vmc_node *node = container_of(to_rcu_work(work),
 					     struct vmc_node, rwork);
 	struct vmc_space *space = node->space;
+	u64 tables = 0, n = vmc_subtree_free(node, &tables);
 
-	vmc_stat_add(space, deferred_frees, vmc_subtree_free(node));
+	trace_vmcursor_deferred_free(space->id, n - tables, tables);
+	vmc_stat_add(space, deferred_frees, n);
 	atomic_dec(&space->pending_frees);
 	vmc_space_put(space);
 }
@@ -238,8 +241,10 @@ static void vmc_release_all(struct vmc_flusher *f)
 		f->chunks = chunk->next;
 		kfree(chunk);
 	}
-	if (released)
+	if (released) {
 		vmc_stat_add(f->space, deferred_frees, released);
+		trace_vmcursor_deferred_free(f->space->id, released, 0);
+	}
 	while ((node = f->nodes)) {
 		f->nodes = node->next;
 		vmc_space_get(node->space);
@@ -333,6 +338,9 @@ void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out)
 	out->out_protects = atomic64_read(&st->protects);
 	out->out_splits = atomic64_read(&st->splits);
 	out->out_activations = atomic64_read(&st->activations);
+	out->out_max_window_ns = atomic64_read(&st->max_window_ns);
+	out->out_max_dispatch_ns = atomic64_read(&st->max_dispatch_ns);
+	out->out_max_nosched_ns = atomic64_read(&st->max_nosched_ns);
 	if (space) {
 		out->out_table_pages = atomic_long_read(&space->table_pages);
 	} else {

@@ -45,4 +45,8 @@ void vmc_report_leaf(const struct vmc_query *q, bool admin, u32 *handle,
 		     u32 *prop, u64 *offset, u64 *paddr, u32 *flags);
 int vmc_cmd_batch(struct vmc_file *vf, void *cmd);
 
+/* vmc_debugfs.c */
+void vmc_debugfs_init(void);
+void vmc_debugfs_exit(void);
+
 #endif /* _VMCURSOR_DEV_H */

@@ -139,6 +139,9 @@ struct vmc_node {
  * @protects: leaves changed by protect_next
  * @splits: huge leaves split
  * @activations: loads of the space into CR3
+ * @max_window_ns: longest activation window (interrupts off)
+ * @max_dispatch_ns: longest flush dispatch (preemption off)
+ * @max_nosched_ns: longest stretch a cursor ran without offering the CPU
  */
 struct vmc_space_stats {
 	atomic64_t invlpg;
@@ -151,12 +154,16 @@ struct vmc_space_stats {
 	atomic64_t protects;
 	atomic64_t splits;
 	atomic64_t activations;
+	atomic64_t max_window_ns;
+	atomic64_t max_dispatch_ns;
+	atomic64_t max_nosched_ns;
 };
 
 /**
  * struct vmc_space - a private user address space
  * @root: the top-level table; its kernel half is a copy of the kernel's
  * @va_end: end (exclusive) of the cursor-managed range [0, va_end)
+ * @id: a number naming the space in trace events and VMC_IOC_INFO
  * @nr_levels: paging levels, 4 or 5 (the running kernel's mode)
  * @arch: what the CPU side keeps per space (PCID, CPUs it is loaded on)
  * @table_pages: table pages allocated for this space (root included)
@@ -181,6 +188,7 @@ struct vmc_space_stats {
 struct vmc_space {
 	struct vmc_node *root;
 	u64 va_end;
+	u32 id;
 	u8 nr_levels;
 	struct vmc_arch_space arch;
 	atomic_long_t table_pages;
@@ -307,6 +315,8 @@ struct vmc_range {
  * @steps: entries visited or written so far: a measure of the work done,
  *	which callers (a batch) may bound
  * @yield_at: @steps at which the cursor next offers to reschedule
+ * @run_since: local_clock() when the cursor last offered the CPU (or
+ *	started)
  * @leaf_bits: vmc_pte_leaf_bits() of the last map, reused while @leaf_key
  *	(level, property and tracking) stays the same
  * @leaf_key: what @leaf_bits was computed for; 0 if nothing yet
@@ -330,6 +340,7 @@ struct vmc_cursor {
 	u8 limit;
 	u64 steps;
 	u64 yield_at;
+	u64 run_since;
 	u64 leaf_bits;
 	u64 leaf_key;
 	struct vmc_flusher flusher;

@@ -101,6 +101,7 @@ static int __init vmc_init(void)
 		vmc_engine_exit();
 		return err;
 	}
+	vmc_debugfs_init();
 	pr_info("%d-level paging, user range [0, %#llx)\n", vmc_fmt.nr_levels,
 		vmc_user_va_end());
 	return 0;
@@ -109,6 +110,7 @@ static int __init vmc_init(void)
 static void __exit vmc_exit(void)
 {
 	misc_deregister(&vmc_misc);
+	vmc_debugfs_exit();
 	vmc_engine_exit();
 }
 

@@ -179,11 +179,13 @@ int vmc_space_run(struct vmc_space *space,
 		  int (*fn)(struct vmc_space *space, void *arg), void *arg)
 {
 	int ret;
+	u64 t0 = local_clock();
 
 	atomic_inc(&space->arch.loaded);
 	vmc_stat_add(space, activations, 1);
 	ret = fn(space, arg);
 	atomic_dec(&space->arch.loaded);
+	vmc_stat_max(space, max_window_ns, local_clock() - t0);
 	return ret;
 }
 
