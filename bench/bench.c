@@ -8,10 +8,10 @@
  * Every call builds its own space(s) and frames and frees them before it
  * returns. Frames are reused round-robin (512 4 KiB frames, or 8 2 MiB
  * ones): each leaf holds one reference, so N = 262144 2 MiB leaves need
- * 16 MiB, not 512 GiB. A cursor keeps preemption off for its whole life
- * and an activation window keeps interrupts off, so long runs are split
- * into cursors (and windows) of at most @chunk pages, and the thread may
- * be rescheduled between them.
+ * 16 MiB, not 512 GiB. Long runs are split into cursors of at most @chunk
+ * pages (a cursor holds its range against others), and the work done in
+ * activation windows, where interrupts are off, into windows of at most
+ * VMC_BENCH_MAX_WINDOW_NS each.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -71,6 +71,8 @@
  * @base: start of the region
  * @n: leaves in the region
  * @chunk: leaves per cursor, at least 1
+ * @window: leaves per activation window, adapted so that each stays
+ *	under VMC_BENCH_MAX_WINDOW_NS with interrupts off (at most @chunk)
  * @cursors: cursors the last operation used
  * @create_max: longest vmc_cursor_create() of the last operation, in ns
  */
@@ -86,6 +88,7 @@ struct vmc_bench_work {
 	u64 base;
 	u64 n;
 	u64 chunk;
+	u64 window;
 	unsigned int cursors;
 	u64 create_max;
 };
@@ -366,9 +369,41 @@ static int vmc_bench_window_fn(struct vmc_space *space, void *arg)
 }
 
 /*
+ * Run @fn over @n leaves from @va inside activation windows, so that the
+ * flushes it dispatches execute on this CPU. Interrupts are off in a
+ * window: each covers as many leaves as keeps it under
+ * VMC_BENCH_MAX_WINDOW_NS, doubling or halving from the last window's
+ * time, so no request can keep them off longer.
+ */
+static int vmc_bench_windows(struct vmc_bench_work *w, vmc_bench_fn fn,
+			     u64 va, u64 n)
+{
+	u64 done = 0, t;
+	int err = 0;
+
+	if (!w->window)
+		w->window = 1;
+	while (done < n && !err) {
+		struct vmc_bench_window a = {
+			w, fn, va + (done << w->shift),
+			min3(w->window, w->chunk, n - done)
+		};
+
+		t = vmc_bench_now();
+		err = vmc_space_run(w->space, vmc_bench_window_fn, &a);
+		t = vmc_bench_now() - t;
+		done += a.n;
+		if (t < VMC_BENCH_MAX_WINDOW_NS / 4 && a.n == w->window)
+			w->window *= 2;
+		else if (t > VMC_BENCH_MAX_WINDOW_NS / 2 && w->window > 1)
+			w->window /= 2;
+	}
+	return err;
+}
+
+/*
  * Run @fn over the work's region, one cursor per chunk; with @window the
- * cursor operations run inside an activation window, so that the flushes
- * they dispatch execute on this CPU.
+ * cursor operations run inside activation windows (vmc_bench_windows()).
  */
 static int vmc_bench_chunks(struct vmc_bench_work *w, vmc_bench_fn fn,
 			    bool window)
@@ -386,13 +421,10 @@ static int vmc_bench_chunks(struct vmc_bench_work *w, vmc_bench_fn fn,
 		if (err)
 			return err;
 		w->create_max = max(w->create_max, vmc_bench_now() - t);
-		if (window) {
-			struct vmc_bench_window a = { w, fn, va, n };
-
-			err = vmc_space_run(w->space, vmc_bench_window_fn, &a);
-		} else {
+		if (window)
+			err = vmc_bench_windows(w, fn, va, n);
+		else
 			err = fn(w, va, n);
-		}
 		vmc_cursor_destroy(w->c);
 		w->cursors++;
 		cond_resched();
@@ -1424,9 +1456,9 @@ static int vmc_bench_dispatch(struct vmc_bench_run *r)
  * Postconditions: the results and the optional text report are copied to
  * the user buffers; every space, frame and table page the benchmark made
  * is freed (or queued for its deferred free). The out_ fields are set.
- * Locking: takes no lock of the caller's space; each cursor the benchmark
- * creates keeps preemption off for at most @chunk leaves of work, and
- * each activation window keeps interrupts off as long.
+ * Locking: takes no lock of the caller's space; each activation window
+ * the benchmark opens keeps interrupts off for at most
+ * VMC_BENCH_MAX_WINDOW_NS (about: the bound is checked after each).
  * Context: process context; sleeps; may run for seconds. A fatal signal
  * stops it between repetitions (-EINTR).
  * Return: 0 or a negative errno.
