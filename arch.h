@@ -44,6 +44,7 @@ void vmc_arch_flush(const struct vmc_flush_req *req);
 int vmc_arch_root_private_slot(const struct vmc_space *space);
 struct page;
 int vmc_arch_set_memtype(struct page *page, unsigned long npages, u8 cache);
+size_t vmc_arch_access(u64 va, void *buf, size_t len, bool write);
 void vmc_arch_exit(void);
 
 #endif /* _VMCURSOR_ARCH_H */

@@ -395,67 +395,29 @@ int vmc_space_run(struct vmc_space *space,
 	return ret;
 }
 
-struct vmc_probe_ctx {
-	u64 va;
-	void *buf;
-	size_t len;
-	bool write;
-	unsigned long left;
-};
-
-static int vmc_probe_fn(struct vmc_space *space, void *arg)
-{
-	struct vmc_probe_ctx *p = arg;
-	void __user *uva = (void __user *)(uintptr_t)p->va;
-
-	pagefault_disable();
-	if (p->write)
-		p->left = __copy_to_user_inatomic(uva, p->buf, p->len);
-	else
-		p->left = __copy_from_user_inatomic(p->buf, uva, p->len);
-	pagefault_enable();
-	return p->left ? -EFAULT : 0;
-}
-
 /**
- * vmc_space_probe() - read or write the space through the MMU
- * @space: the space
+ * vmc_arch_access() - copy to or from the loaded space through the MMU
  * @va: user virtual address
  * @buf: kernel buffer of @len bytes
- * @len: bytes to transfer, at least 1 (-EINVAL)
+ * @len: bytes, not crossing a page
  * @write: copy @buf into the space instead of out of it
- * @done: set to the number of bytes transferred
  *
- * Each page is accessed in its own vmc_space_run() window with user
- * access enabled (SMAP), so the MMU walks the space's tables, honours
- * their permissions and sets their A and D bits.
- * Preconditions: [@va, @va + @len) inside the managed range (-ERANGE).
- * Postconditions: on a fault (absent page, write to read-only, no read
- * permission) the exception fixup stops the copy and -EFAULT is returned
- * with *@done telling how far it got; nothing oopses.
- * Context: process context, interrupts enabled.
- * Return: 0, -EINVAL, -ERANGE or -EFAULT.
+ * With user access enabled for the copy (SMAP) and page faults disabled:
+ * the MMU walks the space's tables, honours their permissions and sets A
+ * and D, and a fault goes through the exception fixup.
+ * Context: inside vmc_space_run() (interrupts off).
+ * Return: bytes not copied (0 on success).
  */
-int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
-		    bool write, size_t *done)
+size_t vmc_arch_access(u64 va, void *buf, size_t len, bool write)
 {
-	struct vmc_probe_ctx ctx = { .write = write };
-	int err;
+	void __user *uva = (void __user *)(uintptr_t)va;
+	unsigned long left;
 
-	*done = 0;
-	if (!len)
-		return -EINVAL;
-	if (va >= space->va_end || len > space->va_end - va)
-		return -ERANGE;
-	while (*done < len) {
-		ctx.va = va + *done;
-		ctx.buf = buf + *done;
-		ctx.len = min_t(size_t, len - *done,
-				PAGE_SIZE - offset_in_page(ctx.va));
-		err = vmc_space_run(space, vmc_probe_fn, &ctx);
-		*done += ctx.len - ctx.left;
-		if (err)
-			return err;
-	}
-	return 0;
+	pagefault_disable();
+	if (write)
+		left = __copy_to_user_inatomic(uva, buf, len);
+	else
+		left = __copy_from_user_inatomic(buf, uva, len);
+	pagefault_enable();
+	return left;
 }

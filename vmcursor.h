@@ -419,6 +419,8 @@ void vmc_stats_read(const struct vmc_space *space, struct vmc_stats *out);
 /* arch_x86.c (natively: native/arch_native.c) */
 int vmc_space_run(struct vmc_space *space,
 		  int (*fn)(struct vmc_space *space, void *arg), void *arg);
+
+/* probe.c */
 int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
 		    bool write, size_t *done);
 

@@ -26,6 +26,8 @@ static const u64 vmc_bits_nopat[VMC_NR_CACHE_MODES] = {
 };
 
 static int vmc_cpu_levels = 4;
+/* The space this thread's window has loaded, as CR3 would name it. */
+static __thread struct vmc_space *vmc_native_loaded;
 static enum vmc_native_cpu vmc_cpu = VMC_NATIVE_PAT;
 
 /**
@@ -180,80 +182,50 @@ int vmc_space_run(struct vmc_space *space,
 {
 	int ret;
 	u64 t0 = local_clock();
+	struct vmc_space *outer = vmc_native_loaded;
 
 	atomic_inc(&space->arch.loaded);
+	vmc_native_loaded = space;
 	vmc_stat_add(space, activations, 1);
 	ret = fn(space, arg);
+	vmc_native_loaded = outer;
 	atomic_dec(&space->arch.loaded);
 	vmc_stat_max(space, max_window_ns, local_clock() - t0);
 	return ret;
 }
 
-struct vmc_soft_access {
-	u64 va;
-	void *buf;
-	size_t len;
-	bool write;
-};
-
-/* One access within a page, as the MMU would do it. */
-static int vmc_soft_mmu(struct vmc_space *space, void *arg)
-{
-	struct vmc_soft_access *a = arg;
-	struct vmc_pte_info info;
-	u64 *slot, old, new, pa;
-	int level = vmc_pt_translate(space, a->va, &info, &slot);
-
-	if (info.kind != VMC_PTE_LEAF || !(info.prop & VMC_PROP_R) ||
-	    !(info.prop & VMC_PRIV_USER) || (a->write && !(info.prop & VMC_PROP_W)))
-		return -EFAULT;
-	pa = info.pa + (a->va & (vmc_page_size(level) - 1));
-	if (!vmc_native_pa_backed(pa, a->len))
-		return -EFAULT;
-	old = READ_ONCE(*slot);
-	do {
-		new = old | VMC_PTE_A | (a->write ? VMC_PTE_D : 0);
-	} while (new != old && !try_cmpxchg64(slot, &old, new));
-	if (a->write)
-		memcpy(__va(pa), a->buf, a->len);
-	else
-		memcpy(a->buf, __va(pa), a->len);
-	return 0;
-}
-
 /**
- * vmc_space_probe() - read or write the space through the software MMU
- * @space: the space
+ * vmc_arch_access() - the software MMU: one access within a page
  * @va: user virtual address
  * @buf: buffer of @len bytes
- * @len: bytes to transfer, at least 1 (-EINVAL)
+ * @len: bytes, not crossing a page
  * @write: copy @buf into the space instead of out of it
- * @done: set to the number of bytes transferred
  *
- * As the kernel's: one window per page; a fault stops the copy.
- * Context: any.
- * Return: 0, -EINVAL, -ERANGE or -EFAULT.
+ * As the hardware does: the leaf must be present, user and, for a write,
+ * writable; A (and D on a write) are set with an atomic update.
+ * Context: inside vmc_space_run().
+ * Return: bytes not copied (all of them on a fault).
  */
-int vmc_space_probe(struct vmc_space *space, u64 va, void *buf, size_t len,
-		    bool write, size_t *done)
+size_t vmc_arch_access(u64 va, void *buf, size_t len, bool write)
 {
-	struct vmc_soft_access a = { .write = write };
-	int err;
+	struct vmc_space *space = vmc_native_loaded;
+	struct vmc_pte_info info;
+	u64 *slot, old, new, pa;
+	int level = vmc_pt_translate(space, va, &info, &slot);
 
-	*done = 0;
-	if (!len)
-		return -EINVAL;
-	if (va >= space->va_end || len > space->va_end - va)
-		return -ERANGE;
-	while (*done < len) {
-		a.va = va + *done;
-		a.buf = (char *)buf + *done;
-		a.len = min_t(size_t, len - *done,
-			      PAGE_SIZE - offset_in_page(a.va));
-		err = vmc_space_run(space, vmc_soft_mmu, &a);
-		if (err)
-			return err;
-		*done += a.len;
-	}
+	if (info.kind != VMC_PTE_LEAF || !(info.prop & VMC_PROP_R) ||
+	    !(info.prop & VMC_PRIV_USER) || (write && !(info.prop & VMC_PROP_W)))
+		return len;
+	pa = info.pa + (va & (vmc_page_size(level) - 1));
+	if (!vmc_native_pa_backed(pa, len))
+		return len;
+	old = READ_ONCE(*slot);
+	do {
+		new = old | VMC_PTE_A | (write ? VMC_PTE_D : 0);
+	} while (new != old && !try_cmpxchg64(slot, &old, new));
+	if (write)
+		memcpy(__va(pa), buf, len);
+	else
+		memcpy(buf, __va(pa), len);
 	return 0;
 }
