@@ -780,6 +780,44 @@ static void cursor_map_replaces_every_kind(struct kunit *test)
 	vt_check(test);
 }
 
+/*
+ * Which tables unmap removes depends on the range alone, not on where the
+ * cursor happened to stand: after "map 4 KiB at 0, jump 0", unmapping the
+ * 2 MiB block removes its level-1 table just as a fresh cursor does.
+ */
+static void cursor_unmap_outcome_by_range(struct kunit *test)
+{
+	struct vmc_cursor *c;
+	u64 count, fresh = 0, walked = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		u64 base = pass * VT_1G;
+
+		c = vt_cursor(test, base, base + VT_2M);
+		KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA1, 1, VT_RW), 0);
+		if (pass) {
+			/* The cursor now stands in the level-1 table. */
+			KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, base), 0);
+			KUNIT_EXPECT_EQ(test, vmc_cursor_unmap(c, VT_2M, &count), 0);
+			vmc_cursor_destroy(c);
+		} else {
+			vmc_cursor_destroy(c);
+			c = vt_cursor(test, base, base + VT_2M);
+			KUNIT_EXPECT_EQ(test, vmc_cursor_unmap(c, VT_2M, &count), 0);
+			vmc_cursor_destroy(c);
+		}
+		KUNIT_EXPECT_EQ(test, count, 1ULL);
+		if (pass)
+			walked = vt_table_pages(test);
+		else
+			fresh = vt_table_pages(test);
+	}
+	/* The second pass added one level-2 table, nothing else stayed. */
+	KUNIT_EXPECT_EQ(test, walked, fresh + 1);
+	vt_check(test);
+}
+
 /* Section 9.3: a cursor dropped with undispatched flushes releases them. */
 static void cursor_destroy_dispatches(struct kunit *test)
 {
@@ -826,6 +864,7 @@ static struct kunit_case cursor_cases[] = {
 	KUNIT_CASE(cursor_read_only_leaves_tree),
 	KUNIT_CASE(cursor_map_replaces_every_kind),
 	KUNIT_CASE(cursor_destroy_dispatches),
+	KUNIT_CASE(cursor_unmap_outcome_by_range),
 	{}
 };
 

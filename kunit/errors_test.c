@@ -10,6 +10,7 @@
 #include "vmc_test.h"
 
 #define ERR_BASE	(8 * VT_1G)
+#define PA_CAP		(0x40000000ULL)
 
 static u32 err_make_global(u32 prop, const void *arg)
 {
@@ -19,6 +20,12 @@ static u32 err_make_global(u32 prop, const void *arg)
 static u32 err_bad_cache(u32 prop, const void *arg)
 {
 	return (prop & ~VMC_PROP_CACHE_MASK) | (9u << VMC_PROP_CACHE_SHIFT);
+}
+
+static u32 err_to_cache(u32 prop, const void *arg)
+{
+	return (prop & ~VMC_PROP_CACHE_MASK) |
+	       (*(const u32 *)arg << VMC_PROP_CACHE_SHIFT);
 }
 
 static u32 err_clear_w(u32 prop, const void *arg)
@@ -273,12 +280,71 @@ static void errors_alloc_failure(struct kunit *test)
 	vt_check(test);
 }
 
+/*
+ * At the table-page cap the space stays usable: read-only cursors and
+ * unmaps that split nothing need no node; only what creates one fails,
+ * naming the cap.
+ */
+static void errors_table_cap(struct kunit *test)
+{
+	struct vmc_space *s = vmc_space_create(0, 0);
+	struct vmc_cursor *c = vt_ctx(test)->cursor;
+	struct vmc_query q;
+	u64 n, found;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, s, 0, VT_2M), 0);
+	KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA_CAP, 1, VT_RW), 0);
+	vmc_cursor_destroy(c);
+	vmc_test_drop_spare(s);
+	/* Cap at what the tree holds now. */
+	s->max_table_pages = atomic_long_read(&s->table_pages);
+	KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, s, 5 * VT_1G,
+						5 * VT_1G + VT_4K), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_query(c, &q), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_find_next(c, VT_4K, &found), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, 5 * VT_1G), 0);
+	KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA_CAP, 1, VT_RW), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, c->limit, VMC_LIMIT_TABLES);
+	vmc_cursor_destroy(c);
+	KUNIT_ASSERT_EQ(test, vmc_cursor_create(c, s, 0, VT_2M), 0);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_unmap(c, VT_4K, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 1ULL);
+	vmc_cursor_destroy(c);
+	vmc_space_destroy(s);
+}
+
+/* A frame has one memory type: map and protect refuse another. */
+static void errors_frame_memtype(struct kunit *test)
+{
+	struct vmc_frame *uc = vt_frame_cache(test, 0, VMC_CACHE_UC);
+	u32 other = uc->cache == VMC_CACHE_UC ? VMC_CACHE_WB : VMC_CACHE_UC;
+	struct vmc_protect_op op = { .fn = err_to_cache, .arg = &other };
+	struct vmc_cursor *c;
+	u64 s, e;
+
+	c = vt_cursor(test, ERR_BASE, ERR_BASE + VT_2M);
+	KUNIT_EXPECT_EQ(test, vt_map_frame(c, uc, 0, 1, VT_RW |
+					   (other << VMC_PROP_CACHE_SHIFT)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_virt_addr(c), ERR_BASE);
+	KUNIT_EXPECT_EQ(test, vt_map_frame(c, uc, 0, 1, VT_RW |
+					   ((u32)uc->cache << VMC_PROP_CACHE_SHIFT)),
+			0);
+	vmc_cursor_destroy(c);
+	ERR_EXPECT(test, ERR_BASE, ERR_BASE + VT_2M, ERR_BASE, -EINVAL,
+		   vmc_cursor_protect_next(c, VT_4K, &op, &s, &e));
+	vt_check(test);
+}
+
 static struct kunit_case errors_cases[] = {
 	KUNIT_CASE(errors_cursor_args),
 	KUNIT_CASE(errors_protect_property),
 	KUNIT_CASE(errors_map_args),
 	KUNIT_CASE(errors_refcount_overflow),
 	KUNIT_CASE(errors_alloc_failure),
+	KUNIT_CASE(errors_table_cap),
+	KUNIT_CASE(errors_frame_memtype),
 	{}
 };
 
