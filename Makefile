@@ -8,7 +8,7 @@
 # headers (decided in scripts/build-module).
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d)
 
-.PHONY: all deps module tool run check kunit style test-kernel bench clean clean-cache help
+.PHONY: all deps module tool run check check-bochs kunit style test-kernel bench clean clean-cache help
 
 all: module tool
 
@@ -16,10 +16,12 @@ help:
 	@echo "make            build vmcursor.ko (for KDIR=$(or $(KDIR),stock headers)) and the tool"
 	@echo "make run        build, boot the stock kernel in QEMU, load the module, run the demo"
 	@echo "make check      run every test; ends with 'N passed, N failed[, N skipped]'"
+	@echo "make check-bochs  only the Bochs tier: PCID, INVPCID and PTI paths (~5-10 min)"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
-	@echo "make test-kernel  build the KUnit/debug test kernel (cached in ~/.cache/vmcursor)"
+	@echo "make test-kernel  build the KUnit/debug test kernel (cached in ~/.cache/vmcursor;"
+	@echo "                  VARIANT=bochs: the lean PTI kernel for Bochs)"
 	@echo "make clean      remove build outputs (not the cached test kernel: clean-cache)"
 
 deps:
@@ -38,6 +40,9 @@ run: deps
 check: deps
 	@scripts/check
 
+check-bochs: deps
+	@scripts/check-bochs
+
 kunit: deps
 	@scripts/kunit $(if $(SUITE),--suite $(SUITE))
 
@@ -45,7 +50,7 @@ style: deps
 	@scripts/style
 
 test-kernel: deps
-	@scripts/build-test-kernel >/dev/null
+	@scripts/build-test-kernel $(if $(VARIANT),--variant $(VARIANT)) >/dev/null
 
 bench: deps
 	@scripts/bench $(BENCH_ARGS)

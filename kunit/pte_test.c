@@ -216,6 +216,7 @@ static struct kunit_case pte_cases[] = {
 
 static struct kunit_suite pte_suite = {
 	.name = "vmcursor_pte",
+	.init = vt_select,
 	.test_cases = pte_cases,
 };
 

@@ -43,6 +43,7 @@ struct vt_walk {
 	bool tracked;
 };
 
+int vt_select(struct kunit *test);
 int vt_init(struct kunit *test);
 void vt_exit(struct kunit *test);
 
