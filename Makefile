@@ -31,8 +31,8 @@ INSTALL_INCLUDE = ioctl.h $(wildcard userspace/lib/vmcursor.h)
 INSTALL_LIB = $(wildcard userspace/lib/libvmcursor.a userspace/lib/libvmcursor.so*)
 KDIR_ARG = $(if $(KDIR),--kdir $(KDIR),--kernel stock)
 
-.PHONY: all deps module tool run check check-native kunit style test-kernel bench clean clean-cache help \
-	install uninstall install-dkms
+.PHONY: all deps module tool run check check-native check-bochs kunit style test-kernel bench clean \
+	clean-cache help install uninstall install-dkms
 
 all: module tool
 
@@ -41,10 +41,12 @@ help:
 	@echo "make run        build, boot the stock kernel in QEMU, load the module, run the demo"
 	@echo "make check      run every test; ends with 'N passed, N failed[, N skipped]'"
 	@echo "make check-native  the engine natively: KUnit, sanitizers, 10^7-op model diff, coverage"
+	@echo "make check-bochs  only the Bochs tier: PCID, INVPCID and PTI paths (~5-10 min)"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
-	@echo "make test-kernel  build the KUnit/debug test kernel (cached in ~/.cache/vmcursor)"
+	@echo "make test-kernel  build the KUnit/debug test kernel (cached in ~/.cache/vmcursor;"
+	@echo "                  VARIANT=bochs: the lean PTI kernel for Bochs)"
 	@echo "make clean      remove build outputs (not the cached test kernel: clean-cache)"
 	@echo "make install    module (for KDIR), tool, headers, library, vmcursor.pc, udev rule"
 	@echo "                (DESTDIR=, PREFIX=$(PREFIX)); make uninstall removes them"
@@ -70,6 +72,9 @@ check: deps
 check-native: deps
 	@scripts/check-native $(if $(OPS),--ops $(OPS))
 
+check-bochs: deps
+	@scripts/check-bochs
+
 kunit: deps
 	@scripts/kunit $(if $(SUITE),--suite $(SUITE))
 
@@ -77,7 +82,7 @@ style: deps
 	@scripts/style
 
 test-kernel: deps
-	@scripts/build-test-kernel >/dev/null
+	@scripts/build-test-kernel $(if $(VARIANT),--variant $(VARIANT)) >/dev/null
 
 bench: deps
 	@scripts/bench $(BENCH_ARGS)

@@ -287,6 +287,7 @@ static struct kunit_case pte_cases[] = {
 static struct kunit_suite pte_suite = {
 	.name = "vmcursor_pte",
 	.suite_init = vt_suite_init,
+	.init = vt_select,
 	.test_cases = pte_cases,
 };
 

@@ -426,7 +426,7 @@ static void tlb_pcid_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmc_space_run(s, tlb_cr3_fn, &t), 7);
 	KUNIT_EXPECT_EQ(test, (u16)(t.inside & CR3_PCID_MASK), s->arch.pcid);
 	KUNIT_EXPECT_GE(test, s->arch.pcid, 0x400);
-	KUNIT_EXPECT_LT(test, s->arch.pcid, 0x800);
+	KUNIT_EXPECT_LT(test, s->arch.pcid, 0x600);
 }
 
 static int tlb_full_fn(struct vmc_space *space, void *arg)
@@ -513,6 +513,14 @@ static int tlb_remote_window_fn(struct vmc_space *space, void *arg)
 		}
 		cpu_relax();
 	}
+	/*
+	 * And a little longer, so that the other CPU reaches its dispatch
+	 * while we are still in active_cpus: leaving at once races with it
+	 * (seen under Bochs), and then no IPI is needed or sent.
+	 */
+	deadline = ktime_get_ns() + 20 * NSEC_PER_MSEC;
+	while (r->saw_clear && ktime_get_ns() < deadline)
+		cpu_relax();
 	/* The flush cannot have completed: we are still loaded. */
 	r->ref_while_loaded = vmc_frame_refcount(r->frame);
 	return 0;

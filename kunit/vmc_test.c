@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include "vmc_test.h"
 
 static DEFINE_MUTEX(vt_engine_mutex);
@@ -42,14 +43,19 @@ int vt_suite_init(struct kunit_suite *suite)
  * vt_init() - suite .init: a fresh space and leak baselines
  * @test: the test
  *
+ * Skips the case first if its suite is not selected (vt_select()).
  * Context: test kthread.
  * Return: 0 or a negative errno.
  */
 int vt_init(struct kunit *test)
 {
-	struct vt_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct vt_ctx *ctx;
 	struct vmc_stats st = {};
+	int err = vt_select(test);
 
+	if (err)
+		return err;
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->cursor = kunit_kzalloc(test, sizeof(*ctx->cursor), GFP_KERNEL);

@@ -44,6 +44,7 @@ struct vt_walk {
 };
 
 int vt_suite_init(struct kunit_suite *suite);
+int vt_select(struct kunit *test);
 int vt_init(struct kunit *test);
 void vt_exit(struct kunit *test);
 

@@ -83,26 +83,46 @@ ensure_src() {
 	printf '%s\n' "$_s"
 }
 
-# Cache key of the test kernel: source version, fragment contents, recipe
-# version and compiler, so changing any of them builds a new kernel beside
-# the old one instead of trusting a stale build.
+# Test kernel variants. "debug" (the default) has KASAN, KFENCE, kmemleak,
+# UBSAN and lockdep and runs under QEMU; "bochs" is lean (lockdep, PTI, LZ4)
+# and runs under Bochs at ~50 M instructions/s. Each variant is
+# tinyconfig + base.config + its own fragment. VARIANT arguments below
+# default to debug.
+test_kernel_fragments() {
+	case ${1:-debug} in
+	debug) printf '%s\n' "$VMC_ROOT/scripts/kconfig/base.config" "$VMC_ROOT/scripts/kconfig/debug.config" ;;
+	bochs) printf '%s\n' "$VMC_ROOT/scripts/kconfig/base.config" "$VMC_ROOT/scripts/kconfig/bochs.config" ;;
+	*) die "unknown test kernel variant '$1' (debug or bochs)" ;;
+	esac
+}
+
+# Cache key of a test kernel variant: source version, fragment contents,
+# recipe version and compiler, so changing any of them builds a new kernel
+# beside the old one instead of trusting a stale build. (The debug key is
+# computed exactly as before variants existed, so its cache stays valid.)
 test_kernel_key() {
+	_frags=$(test_kernel_fragments "${1:-debug}") || exit 1
 	{
 		src_version
 		echo
 		echo "recipe $TESTKERNEL_RECIPE"
 		${CC:-gcc} --version | head -n 1
-		cat "$VMC_ROOT/scripts/kconfig/base.config" \
-			"$VMC_ROOT/scripts/kconfig/debug.config"
+		printf '%s\n' "$_frags" | while IFS= read -r _f; do cat "$_f"; done
 	} | sha256sum | cut -c1-16
 }
 
+# kernel/<version>-<key> for debug, kernel/<version>-bochs-<key> for bochs:
+# the variant is in the name, so two variants never share a directory.
 test_kernel_dir() {
-	printf '%s\n' "$VMC_CACHE/kernel/$(src_version)-$(test_kernel_key)"
+	test_kernel_fragments "${1:-debug}" >/dev/null
+	case ${1:-debug} in
+	debug) printf '%s\n' "$VMC_CACHE/kernel/$(src_version)-$(test_kernel_key debug)" ;;
+	*) printf '%s\n' "$VMC_CACHE/kernel/$(src_version)-$1-$(test_kernel_key "$1")" ;;
+	esac
 }
 
 test_kernel_ready() {
-	[ -f "$(test_kernel_dir)/.vmcursor-complete" ]
+	[ -f "$(test_kernel_dir "${1:-debug}")/.vmcursor-complete" ]
 }
 
 # Expected KUnit suites, straight from the sources so the list cannot drift:
