@@ -32,12 +32,14 @@
 
 int vmc_native_warnings;
 int vmc_native_verbose;
+int vmc_native_quiet;
 bool vmc_native_admin = true;
 
 void vmc_native_warn(const char *file, int line, const char *cond)
 {
 	__atomic_fetch_add(&vmc_native_warnings, 1, __ATOMIC_SEQ_CST);
-	fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
+	if (!vmc_native_quiet)
+		fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
 }
 
 /* ---- the arena ------------------------------------------------------------ */
@@ -231,13 +233,16 @@ int copy_struct_from_user(void *dst, size_t ksize, const void *src,
 {
 	size_t i;
 
+	if (!vmc_native_user_ok(src, usize))
+		return -EFAULT;
 	if (usize > ksize) {
 		for (i = ksize; i < usize; i++)
 			if (((const unsigned char *)src)[i])
 				return -E2BIG;
 		usize = ksize;
 	}
-	memcpy(dst, src, usize);
+	if (usize)
+		memcpy(dst, src, usize);
 	memset((char *)dst + usize, 0, ksize - usize);
 	return 0;
 }
