@@ -32,7 +32,7 @@ INSTALL_LIB = $(wildcard userspace/lib/libvmcursor.a userspace/lib/libvmcursor.s
 KDIR_ARG = $(if $(KDIR),--kdir $(KDIR),--kernel stock)
 
 .PHONY: all deps module tool run check check-native kunit style test-kernel bench clean clean-cache help \
-	install uninstall install-dkms
+	install uninstall install-dkms fuzz bench-native
 
 all: module tool
 
@@ -41,6 +41,9 @@ help:
 	@echo "make run        build, boot the stock kernel in QEMU, load the module, run the demo"
 	@echo "make check      run every test; ends with 'N passed, N failed[, N skipped]'"
 	@echo "make check-native  the engine natively: KUnit, sanitizers, 10^7-op model diff, coverage"
+	@echo "make fuzz       libFuzzer against the model for FUZZ_SECONDS (default 60);"
+	@echo "                inputs that add coverage join native/fuzz/corpus"
+	@echo "make bench-native  map/protect/unmap in ns per page on this CPU, natively"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
@@ -69,6 +72,9 @@ check: deps
 
 check-native: deps
 	@scripts/check-native $(if $(OPS),--ops $(OPS))
+
+fuzz: deps
+	@$(MAKE) -s -C native fuzz $(if $(FUZZ_SECONDS),FUZZ_SECONDS=$(FUZZ_SECONDS))
 
 kunit: deps
 	@scripts/kunit $(if $(SUITE),--suite $(SUITE))

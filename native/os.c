@@ -34,6 +34,9 @@ int vmc_native_warnings;
 int vmc_native_verbose;
 int vmc_native_quiet;
 bool vmc_native_admin = true;
+#ifdef VMC_TESTING
+void (*vmc_native_cas_hook)(u64 *slot);
+#endif
 
 void vmc_native_warn(const char *file, int line, const char *cond)
 {

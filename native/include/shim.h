@@ -143,7 +143,23 @@ void vmc_native_warn(const char *file, int line, const char *cond);
 	__atomic_compare_exchange_n((p), &_o, (n), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); _o; })
 #define try_cmpxchg(p, po, n) \
 	__atomic_compare_exchange_n((p), (po), (n), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+#ifdef VMC_TESTING
+/*
+ * Called before every compare-and-exchange of a 64-bit table entry, with
+ * the entry's address: where another CPU (a cursor over a neighbouring
+ * range, or the MMU setting A and D) may change it at any moment. Native
+ * tests set it to make such an interleaving happen at that very point
+ * (native/race_test.c); NULL otherwise.
+ */
+extern void (*vmc_native_cas_hook)(u64 *slot);
+#define try_cmpxchg64(p, po, n) ({					\
+	void (*_h)(u64 *) = __atomic_load_n(&vmc_native_cas_hook, __ATOMIC_RELAXED); \
+	if (unlikely(_h))						\
+		_h(p);							\
+	try_cmpxchg(p, po, n); })
+#else
 #define try_cmpxchg64(p, po, n)	try_cmpxchg(p, po, n)
+#endif
 
 typedef struct { int counter; } atomic_t;
 typedef struct { s64 counter; } atomic64_t;
