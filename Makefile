@@ -76,6 +76,9 @@ check-native: deps
 fuzz: deps
 	@$(MAKE) -s -C native fuzz $(if $(FUZZ_SECONDS),FUZZ_SECONDS=$(FUZZ_SECONDS))
 
+bench-native:
+	@$(MAKE) -s -C native bench-native $(if $(BENCH_ARGS),BENCH_ARGS='$(BENCH_ARGS)')
+
 kunit: deps
 	@scripts/kunit $(if $(SUITE),--suite $(SUITE))
 
