@@ -32,7 +32,7 @@ INSTALL_LIB = $(wildcard userspace/lib/libvmcursor.a userspace/lib/libvmcursor.s
 KDIR_ARG = $(if $(KDIR),--kdir $(KDIR),--kernel stock)
 
 .PHONY: all deps module tool run check check-native check-bochs kunit style test-kernel bench clean \
-	clean-cache help install uninstall install-dkms
+	clean-cache help install uninstall install-dkms fuzz bench-native
 
 all: module tool
 
@@ -42,6 +42,9 @@ help:
 	@echo "make check      run every test; ends with 'N passed, N failed[, N skipped]'"
 	@echo "make check-native  the engine natively: KUnit, sanitizers, 10^7-op model diff, coverage"
 	@echo "make check-bochs  only the Bochs tier: PCID, INVPCID and PTI paths (~5-10 min)"
+	@echo "make fuzz       libFuzzer against the model for FUZZ_SECONDS (default 60);"
+	@echo "                inputs that add coverage join native/fuzz/corpus"
+	@echo "make bench-native  map/protect/unmap in ns per page on this CPU, natively"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
@@ -74,6 +77,12 @@ check-native: deps
 
 check-bochs: deps
 	@scripts/check-bochs
+
+fuzz: deps
+	@$(MAKE) -s -C native fuzz $(if $(FUZZ_SECONDS),FUZZ_SECONDS=$(FUZZ_SECONDS))
+
+bench-native:
+	@$(MAKE) -s -C native bench-native $(if $(BENCH_ARGS),BENCH_ARGS='$(BENCH_ARGS)')
 
 kunit: deps
 	@scripts/kunit $(if $(SUITE),--suite $(SUITE))

@@ -815,6 +815,56 @@ static void cursor_unmap_outcome_by_range(struct kunit *test)
 	}
 	/* The second pass added one level-2 table, nothing else stayed. */
 	KUNIT_EXPECT_EQ(test, walked, fresh + 1);
+}
+
+/*
+ * Nodes a cursor reserved and did not use go to the space's spare list
+ * when it is destroyed, at most 2 * VMC_MAX_LEVELS of them (VMC_MAX_SPARE
+ * in cursor.c); the rest are freed. An unmap of 4 KiB inside a 1 GiB leaf
+ * reserves for splits at both edges (four nodes) and uses two; six such
+ * cursors alive at once in one thread leave twelve, two too many.
+ */
+#define CURSOR_SPARE_MAX	(2 * VMC_MAX_LEVELS)
+#define CURSOR_SPARE_CURSORS	6
+
+static void cursor_spare_nodes_capped(struct kunit *test)
+{
+	struct vmc_space *space = vt_space(test);
+	struct vmc_cursor *cs, *c;
+	u64 base, count, before;
+	int i, alive;
+
+	if (!vmc_level_supported(3)) {
+		kunit_skip(test, "CPU without 1 GiB pages (pdpe1gb)");
+		return;
+	}
+	cs = kunit_kcalloc(test, CURSOR_SPARE_CURSORS, sizeof(*cs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	for (i = 0; i < CURSOR_SPARE_CURSORS; i++) {
+		c = vt_cursor(test, (8 + i) * VT_1G, (9 + i) * VT_1G);
+		KUNIT_EXPECT_EQ(test, vt_map_pa(c, PA2, 3, VT_RW), 0);
+		vmc_cursor_destroy(c);
+	}
+	vmc_test_drop_spare(space);
+	before = atomic_long_read(&space->table_pages);
+	for (alive = 0; alive < CURSOR_SPARE_CURSORS; alive++) {
+		c = &cs[alive];
+		base = (8 + alive) * VT_1G;
+		if (vmc_cursor_create(c, space, base, base + VT_1G)) {
+			KUNIT_FAIL(test, "no cursor over [%#llx, +1G)", base);
+			break;
+		}
+		KUNIT_EXPECT_EQ(test, vmc_cursor_jump(c, base + VT_2M + VT_4K), 0);
+		KUNIT_EXPECT_EQ(test, vmc_cursor_unmap(c, VT_4K, &count), 0);
+		KUNIT_EXPECT_EQ(test, count, 1ULL);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&space->table_pages),
+			before + 4 * alive);
+	for (i = 0; i < alive; i++)
+		vmc_cursor_destroy(&cs[i]);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(space->nr_spare), CURSOR_SPARE_MAX);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&space->table_pages),
+			before + 2 * CURSOR_SPARE_CURSORS + CURSOR_SPARE_MAX);
 	vt_check(test);
 }
 
@@ -863,6 +913,7 @@ static struct kunit_case cursor_cases[] = {
 	KUNIT_CASE(cursor_unmap_empty_nodes),
 	KUNIT_CASE(cursor_read_only_leaves_tree),
 	KUNIT_CASE(cursor_map_replaces_every_kind),
+	KUNIT_CASE(cursor_spare_nodes_capped),
 	KUNIT_CASE(cursor_destroy_dispatches),
 	KUNIT_CASE(cursor_unmap_outcome_by_range),
 	{}

@@ -212,6 +212,44 @@ static void errors_refcount_overflow(struct kunit *test)
 	vt_check(test);
 }
 
+/*
+ * An unmap that splits two tracked 2 MiB leaves, one at each edge, when the
+ * second frame cannot take its 511 references: the first frame's, taken
+ * already, are given back, and nothing changes.
+ */
+static void errors_second_split_overflow(struct kunit *test)
+{
+	struct vmc_frame *a = vt_frame(test, 9), *b = vt_frame(test, 9);
+	struct vmc_cursor *c = vt_cursor(test, ERR_BASE, ERR_BASE + 2 * VT_2M);
+	u64 r = ERR_BASE + 2 * VT_2M, n, ref_a, ref_b;
+
+	KUNIT_EXPECT_EQ(test, vt_map_frame(c, a, 0, 2, VT_RW), 0);
+	KUNIT_EXPECT_EQ(test, vt_map_frame(c, b, 0, 2, VT_RW), 0);
+	vmc_cursor_destroy(c);
+	ref_a = vmc_frame_refcount(a);
+	ref_b = vmc_frame_refcount(b);
+	vmc_test_set_frame_ref(b, VMC_REF_MAX - 510);
+	ERR_EXPECT(test, ERR_BASE, r, ERR_BASE + VT_2M - VT_4K, -EOVERFLOW,
+		   vmc_cursor_unmap(c, 2 * VT_4K, &n));
+	KUNIT_EXPECT_EQ(test, vmc_frame_refcount(a), ref_a);
+	vmc_test_set_frame_ref(b, ref_b);
+	vt_check(test);
+}
+
+/* A frame whose metadata is not a data frame's is refused, as invalid. */
+static void errors_map_not_a_frame(struct kunit *test)
+{
+	struct vmc_frame *f = vt_frame(test, 0);
+	u64 r = ERR_BASE + VT_2M;
+
+	f->usage = VMC_USAGE_FREE;
+	ERR_EXPECT(test, ERR_BASE, r, ERR_BASE, -EINVAL,
+		   vt_map_frame(c, f, 0, 1, VT_RW));
+	f->usage = VMC_USAGE_FRAME;
+	KUNIT_EXPECT_EQ(test, vmc_frame_refcount(f), 1ULL);
+	vt_check(test);
+}
+
 /* Empty the cursor's pool and the spares; make node allocations fail. */
 static int err_nomem(struct vmc_cursor *c, int fail)
 {
@@ -342,6 +380,8 @@ static struct kunit_case errors_cases[] = {
 	KUNIT_CASE(errors_protect_property),
 	KUNIT_CASE(errors_map_args),
 	KUNIT_CASE(errors_refcount_overflow),
+	KUNIT_CASE(errors_second_split_overflow),
+	KUNIT_CASE(errors_map_not_a_frame),
 	KUNIT_CASE(errors_alloc_failure),
 	KUNIT_CASE(errors_table_cap),
 	KUNIT_CASE(errors_frame_memtype),

@@ -96,7 +96,9 @@ static u64 vmr_rand(struct vmr *r)
 
 static u64 vmr_below(struct vmr *r, u64 n)
 {
-	return n ? vmr_rand(r) % n : 0;
+	if (!n)
+		return 0;
+	return r->cfg.draw ? r->cfg.draw(r->cfg.draw_arg, n) : vmr_rand(r) % n;
 }
 
 static bool vmr_chance(struct vmr *r, unsigned int percent)

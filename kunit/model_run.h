@@ -194,6 +194,9 @@ struct vmr_frames {
  * @seq: VMR_RECORD: the shared session counter
  * @full_every: VMR_SOLO: run the full checker (refcounts included) every
  *	this many operations
+ * @draw: if set, the source of every random choice instead of the PRNG
+ *	seeded with @seed (a fuzzer's input): a value below @n, for @n >= 1
+ * @draw_arg: passed to @draw
  */
 struct vmr_config {
 	enum vmr_mode mode;
@@ -206,6 +209,8 @@ struct vmr_config {
 	const struct vmr_frames *frames;
 	atomic64_t *seq;
 	unsigned long full_every;
+	u64 (*draw)(void *arg, u64 n);
+	void *draw_arg;
 };
 
 #define VMR_RING	16

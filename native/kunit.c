@@ -94,6 +94,43 @@ static void free_resources(struct kunit *test)
 }
 
 /**
+ * vmc_kunit_exec_case() - run one case as KUnit would, print nothing but
+ *	its failures
+ * @s: the suite (its init and exit are used)
+ * @c: the case
+ * @t: the test, zeroed by the caller; its outcome on return
+ *
+ * Return: 1 if it failed, else 0.
+ */
+int vmc_kunit_exec_case(struct kunit_suite *s, struct kunit_case *c,
+			struct kunit *t)
+{
+	int warnings = vmc_native_warnings;
+	volatile int err = 0;
+	long pages = vmc_native_pages_in_use();
+
+	t->name = c->name;
+	pthread_mutex_init(&t->lock, NULL);
+	if (s->init)
+		err = s->init(t);
+	if (err)
+		kunit_fail_at(t, __FILE__, __LINE__, "init failed: %d", err);
+	else if (!setjmp(t->abort))
+		c->run_case(t);
+	if (s->exit && !err)
+		s->exit(t);
+	free_resources(t);
+	pthread_mutex_destroy(&t->lock);
+	if (vmc_native_warnings != warnings)
+		kunit_fail_at(t, __FILE__, __LINE__, "%d engine WARN(s)",
+			      vmc_native_warnings - warnings);
+	if (!err && !t->skipped && vmc_native_pages_in_use() != pages)
+		kunit_fail_at(t, __FILE__, __LINE__, "%ld page(s) leaked",
+			      vmc_native_pages_in_use() - pages);
+	return t->failed ? 1 : 0;
+}
+
+/**
  * vmc_kunit_run_case() - run one case as KUnit would, print its KTAP line
  * @s: the suite (its init and exit are used)
  * @c: the case
@@ -103,27 +140,9 @@ static void free_resources(struct kunit *test)
  */
 int vmc_kunit_run_case(struct kunit_suite *s, struct kunit_case *c, int n)
 {
-	struct kunit t = { .name = c->name };
-	int warnings = vmc_native_warnings;
-	volatile int err = 0;
-	long pages = vmc_native_pages_in_use();
+	struct kunit t = {};
 
-	pthread_mutex_init(&t.lock, NULL);
-	if (s->init)
-		err = s->init(&t);
-	if (err)
-		kunit_fail_at(&t, __FILE__, __LINE__, "init failed: %d", err);
-	else if (!setjmp(t.abort))
-		c->run_case(&t);
-	if (s->exit && !err)
-		s->exit(&t);
-	free_resources(&t);
-	if (vmc_native_warnings != warnings)
-		kunit_fail_at(&t, __FILE__, __LINE__, "%d engine WARN(s)",
-			      vmc_native_warnings - warnings);
-	if (!err && !t.skipped && vmc_native_pages_in_use() != pages)
-		kunit_fail_at(&t, __FILE__, __LINE__, "%ld page(s) leaked",
-			      vmc_native_pages_in_use() - pages);
+	vmc_kunit_exec_case(s, c, &t);
 	if (t.failed)
 		printf("not ok %d %s.%s\n", n, s->name, c->name);
 	else if (t.skipped)

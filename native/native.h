@@ -16,5 +16,7 @@ extern struct kunit_suite *vmc_kunit_suites[VMC_KUNIT_MAX_SUITES];
 extern int vmc_kunit_nr_suites;
 
 int vmc_kunit_run_case(struct kunit_suite *s, struct kunit_case *c, int n);
+int vmc_kunit_exec_case(struct kunit_suite *s, struct kunit_case *c,
+			struct kunit *t);
 
 #endif /* _VMC_NATIVE_H */

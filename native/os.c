@@ -32,12 +32,17 @@
 
 int vmc_native_warnings;
 int vmc_native_verbose;
+int vmc_native_quiet;
 bool vmc_native_admin = true;
+#ifdef VMC_TESTING
+void (*vmc_native_cas_hook)(u64 *slot);
+#endif
 
 void vmc_native_warn(const char *file, int line, const char *cond)
 {
 	__atomic_fetch_add(&vmc_native_warnings, 1, __ATOMIC_SEQ_CST);
-	fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
+	if (!vmc_native_quiet)
+		fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
 }
 
 /* ---- the arena ------------------------------------------------------------ */
@@ -49,30 +54,51 @@ void vmc_native_warn(const char *file, int line, const char *cond)
  * of a table page or frame is reported like a slab use after free.
  */
 #define ARENA_BASE_PA	(4ULL << 30)
-#define ARENA_BYTES	(64ULL << 30)
-#define ARENA_PAGES	(ARENA_BYTES >> PAGE_SHIFT)
+/*
+ * Address space reserved, not memory: pages are backed when touched. Where
+ * a limit on address space (ulimit -v) refuses the largest reservation, a
+ * smaller one is tried, down to the least the tests need; a library (the
+ * tool's fake) must not abort where an allocation can fail instead.
+ */
+#define ARENA_MAX_BYTES	(64ULL << 30)
+#define ARENA_MIN_BYTES	(256ULL << 20)
 #define MAX_ORDER_USED	10
 
 static unsigned char *arena;
 static struct page *mem_map;
+static u64 arena_bytes, arena_pages;
 static u64 arena_top;		/* bytes handed out from the bump pointer */
 static struct page *free_list[MAX_ORDER_USED + 1];
 static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
 static long pages_in_use;
 
-static void arena_init(void)
+/* Reserve the arena and its struct pages; false if no size fits. */
+static bool arena_init(void)
 {
+	u64 bytes;
+	void *a, *m;
+
 	if (arena)
-		return;
-	arena = mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	mem_map = mmap(NULL, ARENA_PAGES * sizeof(struct page),
-		       PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (arena == MAP_FAILED || mem_map == MAP_FAILED) {
-		perror("native: arena mmap");
-		abort();
+		return true;
+	for (bytes = ARENA_MAX_BYTES; bytes >= ARENA_MIN_BYTES; bytes /= 2) {
+		a = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		m = mmap(NULL, (bytes >> PAGE_SHIFT) * sizeof(struct page),
+			 PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (a != MAP_FAILED && m != MAP_FAILED) {
+			arena = a;
+			mem_map = m;
+			arena_bytes = bytes;
+			arena_pages = bytes >> PAGE_SHIFT;
+			return true;
+		}
+		if (a != MAP_FAILED)
+			munmap(a, bytes);
+		if (m != MAP_FAILED)
+			munmap(m, (bytes >> PAGE_SHIFT) * sizeof(struct page));
 	}
+	return false;
 }
 
 unsigned long page_to_pfn(const struct page *page)
@@ -84,7 +110,7 @@ struct page *pfn_to_page(unsigned long pfn)
 {
 	u64 i = pfn - (ARENA_BASE_PA >> PAGE_SHIFT);
 
-	if (pfn < (ARENA_BASE_PA >> PAGE_SHIFT) || i >= ARENA_PAGES) {
+	if (pfn < (ARENA_BASE_PA >> PAGE_SHIFT) || i >= arena_pages) {
 		fprintf(stderr, "native: pfn %#lx is outside the arena\n", pfn);
 		abort();
 	}
@@ -122,13 +148,16 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (order > MAX_ORDER_USED)
 		return NULL;
 	pthread_mutex_lock(&arena_lock);
-	arena_init();
+	if (!arena_init()) {
+		pthread_mutex_unlock(&arena_lock);
+		return NULL;
+	}
 	page = free_list[order];
 	if (page) {
 		free_list[order] = (struct page *)page->private;
 	} else {
 		off = ALIGN(arena_top, bytes);
-		if (off + bytes > ARENA_BYTES) {
+		if (off + bytes > arena_bytes) {
 			pthread_mutex_unlock(&arena_lock);
 			return NULL;
 		}
@@ -181,7 +210,7 @@ long vmc_native_pages_in_use(void)
 
 unsigned long totalram_pages(void)
 {
-	return ARENA_PAGES;
+	return arena_pages ? arena_pages : ARENA_MAX_BYTES >> PAGE_SHIFT;
 }
 
 /* ---- allocation ------------------------------------------------------------ */
@@ -231,13 +260,16 @@ int copy_struct_from_user(void *dst, size_t ksize, const void *src,
 {
 	size_t i;
 
+	if (!vmc_native_user_ok(src, usize))
+		return -EFAULT;
 	if (usize > ksize) {
 		for (i = ksize; i < usize; i++)
 			if (((const unsigned char *)src)[i])
 				return -E2BIG;
 		usize = ksize;
 	}
-	memcpy(dst, src, usize);
+	if (usize)
+		memcpy(dst, src, usize);
 	memset((char *)dst + usize, 0, ksize - usize);
 	return 0;
 }

@@ -102,8 +102,14 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
 static inline void *ERR_CAST(const void *p) { return (void *)p; }
 
 /* ---- printing, warnings ------------------------------------------------- */
+/*
+ * pr_info() prints only when verbose; pr_warn(), pr_err() and WARN's
+ * message unless quiet (the tool's in-process engine: the kernel's log
+ * has no place on its user's terminal). A WARN is counted either way.
+ */
 extern int vmc_native_warnings;
 extern int vmc_native_verbose;
+extern int vmc_native_quiet;
 void vmc_native_warn(const char *file, int line, const char *cond);
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
@@ -111,8 +117,9 @@ void vmc_native_warn(const char *file, int line, const char *cond);
 #define pr_info(fmt, ...) \
 	do { if (vmc_native_verbose) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__); } while (0)
 #define pr_debug(fmt, ...)	do { } while (0)
-#define pr_warn(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_err(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...) \
+	do { if (!vmc_native_quiet) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__); } while (0)
+#define pr_err(fmt, ...)	pr_warn(fmt, ##__VA_ARGS__)
 #define WARN_ON(c) ({ bool _c = !!(c); if (unlikely(_c)) vmc_native_warn(__FILE__, __LINE__, #c); _c; })
 #define WARN_ON_ONCE(c)		WARN_ON(c)
 #define WARN(c, ...)		WARN_ON(c)
@@ -136,7 +143,23 @@ void vmc_native_warn(const char *file, int line, const char *cond);
 	__atomic_compare_exchange_n((p), &_o, (n), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); _o; })
 #define try_cmpxchg(p, po, n) \
 	__atomic_compare_exchange_n((p), (po), (n), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+#ifdef VMC_TESTING
+/*
+ * Called before every compare-and-exchange of a 64-bit table entry, with
+ * the entry's address: where another CPU (a cursor over a neighbouring
+ * range, or the MMU setting A and D) may change it at any moment. Native
+ * tests set it to make such an interleaving happen at that very point
+ * (native/race_test.c); NULL otherwise.
+ */
+extern void (*vmc_native_cas_hook)(u64 *slot);
+#define try_cmpxchg64(p, po, n) ({					\
+	void (*_h)(u64 *) = __atomic_load_n(&vmc_native_cas_hook, __ATOMIC_RELAXED); \
+	if (unlikely(_h))						\
+		_h(p);							\
+	try_cmpxchg(p, po, n); })
+#else
 #define try_cmpxchg64(p, po, n)	try_cmpxchg(p, po, n)
+#endif
 
 typedef struct { int counter; } atomic_t;
 typedef struct { s64 counter; } atomic64_t;
@@ -446,25 +469,51 @@ static inline void *memchr_inv(const void *p, int c, size_t n)
 	return NULL;
 }
 
-/* ---- user copies: the native "user" memory is this process's memory ------ */
+/*
+ * ---- user copies: the native "user" memory is this process's memory ------
+ * A pointer into the first 64 KiB (NULL and small offsets from it, which
+ * Linux never maps: vm.mmap_min_addr) or past the 47-bit user half faults
+ * as the kernel's copies would, with -EFAULT; any other bad pointer is the
+ * caller's crash, as in any library.
+ */
+#define VMC_NATIVE_USER_MIN	0x10000UL
+#define VMC_NATIVE_USER_END	(1UL << 47)
+static inline bool vmc_native_user_ok(const void *p, unsigned long n)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	return !n || (a >= VMC_NATIVE_USER_MIN && a < VMC_NATIVE_USER_END &&
+		      n <= VMC_NATIVE_USER_END - a);
+}
 #define u64_to_user_ptr(x)	((void __user *)(uintptr_t)(x))
 static inline unsigned long copy_from_user(void *to, const void *from, unsigned long n)
 {
-	memcpy(to, from, n);
+	if (!vmc_native_user_ok(from, n))
+		return n;
+	if (n)
+		memcpy(to, from, n);
 	return 0;
 }
 static inline unsigned long copy_to_user(void *to, const void *from, unsigned long n)
 {
-	memcpy(to, from, n);
+	if (!vmc_native_user_ok(to, n))
+		return n;
+	if (n)
+		memcpy(to, from, n);
 	return 0;
 }
 static inline unsigned long clear_user(void *to, unsigned long n)
 {
-	memset(to, 0, n);
+	if (!vmc_native_user_ok(to, n))
+		return n;
+	if (n)
+		memset(to, 0, n);
 	return 0;
 }
-#define get_user(x, p)		({ (x) = *(p); 0; })
-#define put_user(x, p)		({ *(p) = (x); 0; })
+#define get_user(x, p) ({ int _e = -EFAULT;				\
+	if (vmc_native_user_ok(p, sizeof(*(p)))) { (x) = *(p); _e = 0; } _e; })
+#define put_user(x, p) ({ int _e = -EFAULT;				\
+	if (vmc_native_user_ok(p, sizeof(*(p)))) { *(p) = (x); _e = 0; } _e; })
 int copy_struct_from_user(void *dst, size_t ksize, const void *src, size_t usize);
 struct file { void *private_data; unsigned int f_mode; };
 #define FMODE_READ		0x1u

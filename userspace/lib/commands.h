@@ -3,7 +3,7 @@
  * libvmcursor: the list of ioctl commands, as an X-macro, so that the
  * transport interface, the device transport and the dispatcher cannot
  * disagree. Adding a command (after ioctl.h has it): one line here, its
- * prototype in vmcursor.h, its fake implementation in transport_fake.c and
+ * prototype in vmcursor.h, its line in transport_fake.c (the engine) and
  * its sentences in errors.c.
  *
  * X(name, CMD, struct): name of the transport op and of vmcl_ioctl_name(),

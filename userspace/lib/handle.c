@@ -44,10 +44,11 @@ int vmcl_open_fd(int fd, struct vmcl **out)
 
 int vmcl_open_fake(struct vmcl **out)
 {
-	struct vmcl_transport *t = vmcl__fake_new();
+	struct vmcl_transport *t;
+	int err = vmcl__fake_open(&t);
 
 	*out = NULL;
-	return t ? vmcl_open_transport(t, out) : -ENOMEM;
+	return err ? -err : vmcl_open_transport(t, out);
 }
 
 void vmcl_close(struct vmcl *h)

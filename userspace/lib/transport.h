@@ -2,7 +2,8 @@
 /*
  * libvmcursor: the transport interface, i.e. what a handle needs from an
  * address space. One transport does real ioctls on /dev/vmcursor
- * (transport_dev.c); the fake (transport_fake.c) runs in-process.
+ * (transport_dev.c); the fake (transport_fake.c) runs the engine
+ * in-process.
  *
  * Each op takes the uapi structure of its ioctl exactly as the caller
  * filled it in (size included) and returns 0 or a positive errno, as the
@@ -50,7 +51,12 @@ struct vmcl_transport {
 int vmcl__dev_open(const char *path, struct vmcl_transport **out);
 /* A device transport over an open @fd (owned from now on), or ENOMEM. */
 int vmcl__dev_adopt(int fd, struct vmcl_transport **out);
-/* The fake: a new transport, or NULL (out of memory). */
+/*
+ * The fake (the engine, in-process): 0 and *out, or a positive errno
+ * (EINVAL: a VMCURSOR_FAKE_* variable has a bad value; ENOMEM).
+ */
+int vmcl__fake_open(struct vmcl_transport **out);
+/* The same for tests: the transport, or NULL. */
 struct vmcl_transport *vmcl__fake_new(void);
 
 /*

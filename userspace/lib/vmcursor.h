@@ -4,8 +4,8 @@
  *
  * One handle (struct vmcl) is one open() of the device, i.e. one private
  * address space; vmcl_close() tears it down. A handle can also be opened on
- * the in-process fake (vmcl_open_fake()), which validates its arguments like
- * the kernel and keeps real frame contents, for tests and for trying things
+ * the in-process fake (vmcl_open_fake()): the module's engine and ioctl
+ * handlers compiled into the library, for tests and for trying things
  * without the module.
  *
  * Errors: every function that can fail returns 0 (or a count, where said)
@@ -64,7 +64,11 @@ VMCL_API int vmcl_open(const char *path, struct vmcl **out);
  * 0 and *out, or -ENOMEM (then @fd is closed).
  */
 VMCL_API int vmcl_open_fd(int fd, struct vmcl **out);
-/* The in-process fake: 0 and *out, or -ENOMEM. */
+/*
+ * The in-process fake: 0 and *out, -ENOMEM, or -EINVAL if
+ * VMCURSOR_FAKE_LEVELS (4 or 5) or VMCURSOR_FAKE_CPU (pat, nopat, sme,
+ * old) has another value. One engine per process, set up by the first call.
+ */
 VMCL_API int vmcl_open_fake(struct vmcl **out);
 /* Close the space: every frame and mapping goes. NULL is a no-op. */
 VMCL_API void vmcl_close(struct vmcl *h);
@@ -225,7 +229,7 @@ VMCL_API int vmcl_fake_set_limits(struct vmcl *h, uint32_t max_probe_len,
 				  uint32_t max_frame_pages);
 /* Make the next call of command @cmd (VMC_CMD_*) fail with errno @err. */
 VMCL_API int vmcl_fake_fail_next(struct vmcl *h, unsigned int cmd, int err);
-/* Pretend an invariant is broken: check reports one violation. */
+/* Break an invariant of the real tree: check reports one violation. */
 VMCL_API int vmcl_fake_corrupt(struct vmcl *h);
 /* How many times command @cmd was called (0 on other handles). */
 VMCL_API unsigned int vmcl_fake_calls(struct vmcl *h, unsigned int cmd);

@@ -116,5 +116,6 @@ void register_cli_tests(void);
 void register_bench_tests(void);
 void register_lib_tests(void);
 void register_explain_tests(void);
+void register_fake_tests(void);
 
 #endif /* VMC_TEST_H */

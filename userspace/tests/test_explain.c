@@ -84,19 +84,19 @@ DEFINE_TEST(cause_va_end)
 	EXPECT_U64(r.failed, 3);
 	EXPECT_CONTAINS(r.err, "t.vmc:1: cursor: Numerical result out of "
 			"range (ERANGE) - end 0x800000001000 is past the "
-			"managed range end (va_end = 0x800000000000)\n");
+			"managed range end (va_end = 0x7ffffffff000)\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:3: cursor: Numerical result out of "
 			"range (ERANGE) - start 0x2000 is not below end "
 			"0x1000\n");
 	EXPECT_CONTAINS(r.err, "t.vmc:5: read at 0x7ffffffffffe (0 of 4 bytes "
 			"done): Numerical result out of range (ERANGE) - "
 			"0x7ffffffffffe..0x800000000002 passes the managed "
-			"range end (va_end = 0x800000000000)\n");
+			"range end (va_end = 0x7ffffffff000)\n");
 	run_free(&r);
 	run_on(h, "cursor 0 0x800000001000\nend\n", true, &r);
 	EXPECT_CONTAINS(r.out, "\"cause\": \"end 0x800000001000 is past the "
-			"managed range end (va_end = 0x800000000000)\", "
-			"\"va_end\": \"0x800000000000\", \"start\"");
+			"managed range end (va_end = 0x7ffffffff000)\", "
+			"\"va_end\": \"0x7ffffffff000\", \"start\"");
 	run_free(&r);
 	vmcl_close(h);
 }

@@ -171,7 +171,7 @@ def test_fake_check_report(space):
         s.fake_corrupt()
         c = s.check()
         eq(c['violations'], 1, 'violations')
-        if 'injected' not in c['report']:
+        if 'nr_children' not in c['report']:
             raise AssertionError(c['report'])
 
 
