@@ -46,12 +46,21 @@ struct vmcl_transport {
 	const struct vmcl_transport_ops *ops;
 };
 
-/* Open the device at @path: 0 and *out, or a positive errno. */
-int vmcl__dev_open(const char *path, struct vmcl_transport **out);
+/*
+ * Open the device at @path with @flags (O_RDWR, or O_RDONLY for a
+ * descriptor that may only look): 0 and *out, or a positive errno.
+ */
+int vmcl__dev_open(const char *path, int flags, struct vmcl_transport **out);
 /* A device transport over an open @fd (owned from now on), or ENOMEM. */
 int vmcl__dev_adopt(int fd, struct vmcl_transport **out);
 /* The fake: a new transport, or NULL (out of memory). */
 struct vmcl_transport *vmcl__fake_new(void);
+/*
+ * @inner seen through a read-only descriptor (transport_ro.c): what
+ * ioctl.h's open mode refuses gets EBADF, the rest goes to @inner, which
+ * the result owns. NULL (and @inner closed) when out of memory.
+ */
+struct vmcl_transport *vmcl__readonly_wrap(struct vmcl_transport *inner);
 
 /*
  * A handle over @t, which it owns from now on (closed by vmcl_close(),
