@@ -23,7 +23,7 @@ DEFINE_TEST(cli_version)
 	char *out, *err;
 
 	EXPECT_U64(run_cli(CLI("--version"), &out, &err), 0);
-	EXPECT_STR(out, "vmcursor " VMCURSOR_VERSION " (ABI version 1)\n");
+	EXPECT_STR(out, "vmcursor " VMCURSOR_VERSION " (ABI version 2)\n");
 	free(out);
 	free(err);
 	EXPECT_U64(run_cli(CLI("ver"), &out, &err), 0);	/* prefix */
@@ -434,13 +434,24 @@ DEFINE_TEST(cli_info_fake)
 	char *out, *err;
 
 	EXPECT_U64(run_cli(CLI("--fake", "info"), &out, &err), 0);
-	EXPECT_CONTAINS(out, "device:         fake\nABI version:    1");
-	EXPECT_CONTAINS(out, "page sizes:     4k 2m 1g\n");
+	EXPECT_CONTAINS(out, "device:         fake\nABI version:    2 (this "
+			"tool: 2)\n");
+	/* The fake's CPU has 1 GiB pages: only an import gives such a leaf. */
+	EXPECT_CONTAINS(out, "page sizes:     4k 2m 1g (1g only from an "
+			"imported 1 GiB hugetlb page)\n");
+	EXPECT_CONTAINS(out, "\nframe types:    ");
+	EXPECT_CONTAINS(out, "\ndescriptor:     read-write\n");
+	EXPECT_CONTAINS(out, "\n                RLIMIT_MEMLOCK ");
 	free(out);
 	free(err);
 	EXPECT_U64(run_cli(CLI("--fake", "--json", "i"), &out, &err), 0);
 	EXPECT(json_check_lines(out) == NULL);
 	EXPECT_CONTAINS(out, "\"levels\": 4");
+	EXPECT_CONTAINS(out, "\"alloc_page_sizes\": [\"4k\", \"2m\"], "
+			"\"import_page_sizes\": [\"4k\", \"2m\", \"1g\"]");
+	EXPECT_CONTAINS(out, "\"readonly\": false");
+	EXPECT_CONTAINS(out, "\"max_total_pages\": ");
+	EXPECT_CONTAINS(out, "\"rlimit_memlock\": ");
 	free(out);
 	free(err);
 }
