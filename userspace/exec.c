@@ -204,6 +204,7 @@ static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
 static void frame_failed(struct exec *x, const struct stmt *st)
 {
 	x->fs[st->frame].live = false;
+	x->fs[st->frame].imported = st->kind == ST_IMPORT;
 	x->fs[st->frame].drop_line = 0;
 	x->fs[st->frame].fail_line = st->line;
 }

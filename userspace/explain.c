@@ -269,10 +269,9 @@ static int past_end(const struct known *k, uint64_t va, uint64_t len,
 	if (len <= k->end - va)
 		return 0;
 	c->partial = true;
-	return say(c, ERANGE, "the %llu leaves from va 0x%llx pass the end "
-		   "of the cursor's range %s: those that fit stay mapped",
-		   (unsigned long long)n, (unsigned long long)va,
-		   range_text(k, r, sizeof(r)));
+	return say(c, ERANGE, "%llu leaves from va 0x%llx pass the end of "
+		   "the cursor's range %s", (unsigned long long)n,
+		   (unsigned long long)va, range_text(k, r, sizeof(r)));
 }
 
 /* vmc_op_map_range(): the length first, then the first leaf, the rest. */
