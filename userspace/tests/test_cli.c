@@ -45,6 +45,15 @@ DEFINE_TEST(cli_help_documents_everything)
 		"\"kind\": \"summary\", \"schema\": 1", "\"cause\"",
 		"\"kind\": \"parse_error\"", "UTF-8", "drive a live space",
 		"certain to fail", "cap_value", "dropped_at",
+		/* ABI 2 */
+		"frame NAME [4k|2m] [wb|uc|wc]", "--readonly",
+		"import NAME 4k|2m|1g [page|thp|hugetlb]",
+		"local_read NAME[+OFF] LEN", "local_write NAME[+OFF] HEX",
+		"map_range NAME[+OFF] LEN PROP [4k|2m|1g]",
+		"map_frames NAME,NAME,... PROP [4k|2m|1g]",
+		"protect_range LEN CHANGE", "fails part-way", "\"limit\"",
+		"RLIMIT_MEMLOCK", "max_total_pages", "maxima", "frame_cache_modes",
+		"1g leaves only from an imported 1 GiB page",
 	};
 	char *out, *err;
 	size_t i;

@@ -659,6 +659,46 @@ DEFINE_TEST(exec_cache_mismatch_engine)
 	vmcl_close(h);
 }
 
+/*
+ * examples/memory.vmc: lint finds nothing; on the engine it runs clean
+ * where its import is a frame of the fake (the fake cannot pin pages).
+ */
+DEFINE_TEST(example_memory)
+{
+	static const char path[] = "examples/memory.vmc";
+	char *out, *err, *text;
+	struct vmcl *h;
+	struct run r;
+	size_t n;
+	FILE *f;
+
+	EXPECT_U64(run_cli(CLI("lint", path), &out, &err), 0);
+	EXPECT_CONTAINS(out, "memory.vmc: ok, ");
+	free(out);
+	free(err);
+	NEEDS_ENGINE();
+	f = fopen(path, "r");
+	if (!f) {
+		t_fail(__FILE__, __LINE__, "cannot read %s", path);
+		return;
+	}
+	text = xcalloc(1, 1 << 16);
+	n = fread(text, 1, (1 << 16) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	h = wrap_new();
+	wrap_import_as_alloc(h);
+	run_on(h, text, false, &r);
+	EXPECT_U64(r.failed, 0);
+	EXPECT_STR(r.err, "");
+	EXPECT_CONTAINS(r.out, "failed as expected: Invalid argument (EINVAL)");
+	EXPECT_CONTAINS(r.out, "map_range    big+0x2000 0x4000 rw-:wb 4k: 4 "
+			"leaves");
+	run_free(&r);
+	vmcl_close(h);
+	free(text);
+}
+
 void register_abi2_tool_tests(void)
 {
 	TEST(parse_frame_types);
@@ -676,4 +716,5 @@ void register_abi2_tool_tests(void)
 	TEST(lint_range_ops);
 	TEST(exec_range_ops_engine);
 	TEST(exec_cache_mismatch_engine);
+	TEST(example_memory);
 }
