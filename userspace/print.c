@@ -1054,6 +1054,26 @@ static bool memlock_bytes(uint64_t *bytes)
 	return true;
 }
 
+/*
+ * Does RLIMIT_MEMLOCK bind this process? CAP_IPC_LOCK lifts it (ioctl.h),
+ * as it does for mlock(). Unknown (no /proc): assume it binds.
+ */
+static bool memlock_enforced(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long caps;
+	bool enforced = true;
+	char line[128];
+
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			enforced = !(caps & (1ULL << 14));	/* CAP_IPC_LOCK */
+	fclose(f);
+	return enforced;
+}
+
 static void text_modes(FILE *out, uint32_t modes)
 {
 	unsigned int b;
@@ -1115,7 +1135,10 @@ void print_info_text(FILE *out, const char *device, const struct vmc_info *i)
 	else
 		fputs("                no module-wide cap on pinned pages\n",
 		      out);
-	if (memlock_bytes(&ml))
+	if (!memlock_enforced())
+		fputs("                RLIMIT_MEMLOCK not enforced: this process "
+		      "has CAP_IPC_LOCK\n", out);
+	else if (memlock_bytes(&ml))
 		fprintf(out, "                RLIMIT_MEMLOCK %llu KiB (%llu "
 			"pages), frames and table pages count against it\n",
 			(unsigned long long)ml / 1024,
@@ -1192,6 +1215,7 @@ void print_info_json(FILE *out, const char *device, const struct vmc_info *i)
 		json_kv_u64(&j, "rlimit_memlock", ml);
 	else
 		json_kv_null(&j, "rlimit_memlock");
+	json_kv_bool(&j, "rlimit_memlock_enforced", memlock_enforced());
 	json_end_object(&j);
 	fputc('\n', out);
 }

@@ -438,6 +438,21 @@ DEFINE_TEST(abuse_skips_without_device)
 	EXPECT_U64(WEXITSTATUS(status), 4);
 }
 
+/* CAP_IPC_LOCK in this process's effective set (/proc/self/status). */
+static bool has_ipc_lock(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long caps = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return caps & (1ULL << 14);
+}
+
 DEFINE_TEST(cli_info_fake)
 {
 	char *out, *err;
@@ -451,6 +466,12 @@ DEFINE_TEST(cli_info_fake)
 	EXPECT_CONTAINS(out, "\nframe types:    ");
 	EXPECT_CONTAINS(out, "\ndescriptor:     read-write\n");
 	EXPECT_CONTAINS(out, "\n                RLIMIT_MEMLOCK ");
+	/* This process's own: CAP_IPC_LOCK lifts it. */
+	if (has_ipc_lock())
+		EXPECT_CONTAINS(out, "RLIMIT_MEMLOCK not enforced: this "
+				"process has CAP_IPC_LOCK\n");
+	else
+		EXPECT_NOT_CONTAINS(out, "not enforced");
 	free(out);
 	free(err);
 	EXPECT_U64(run_cli(CLI("--fake", "--json", "i"), &out, &err), 0);
@@ -461,6 +482,7 @@ DEFINE_TEST(cli_info_fake)
 	EXPECT_CONTAINS(out, "\"readonly\": false");
 	EXPECT_CONTAINS(out, "\"max_total_pages\": ");
 	EXPECT_CONTAINS(out, "\"rlimit_memlock\": ");
+	EXPECT_CONTAINS(out, "\"rlimit_memlock_enforced\": ");
 	free(out);
 	free(err);
 }
