@@ -7,6 +7,7 @@
  * Copyright (C) 2026 The vmcursor authors
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,6 +30,7 @@ struct cli {
 	bool json;
 	bool fake;
 	bool paddr;
+	bool readonly;
 	const char *device;
 };
 
@@ -140,15 +142,16 @@ static int load_script(struct cli *c, const char *path, struct script *sc,
 static int open_space(struct cli *c, struct vmcl **be,
 		      struct vmc_info *info)
 {
+	int mode = c->readonly ? O_RDONLY : O_RDWR;
 	char ctx[512];
 	int err;
 
 	if (c->fake) {
-		err = -vmcl_open_fake(be);
+		err = -vmcl_open_fake_flags(mode, be);
 		if (err)
 			return sys_error(c, "fake", err, NULL);
 	} else {
-		err = -vmcl_open(c->device, be);
+		err = -vmcl_open_flags(c->device, mode, be);
 		if (err) {
 			snprintf(ctx, sizeof(ctx), "cannot open %s", c->device);
 			return sys_error(c, ctx, err,
@@ -342,7 +345,7 @@ static int cmd_lint(struct cli *c, int argc, char **argv)
 	}
 	script_parse_all(o.file, text, len, &sc, lint_parse_error, &o);
 	free(text);
-	lint_script(&sc, lint_finding, &o);
+	lint_script(&sc, c->readonly, lint_finding, &o);
 	/* Count as "run" does: 'end' is part of its block. */
 	for (i = 0; i < sc.n; i++) {
 		blocks += sc.stmts[i].kind == ST_CURSOR;
@@ -516,8 +519,8 @@ static void short_usage(struct cli *c)
 {
 	size_t i;
 
-	fputs("usage: vmcursor [--json] [-d DEVICE] [--fake] [--paddr] COMMAND "
-	      "[ARGS]\n"
+	fputs("usage: vmcursor [--json] [-d DEVICE] [--fake] [--readonly] "
+	      "[--paddr] COMMAND [ARGS]\n"
 	      "commands:\n", c->err);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(c->err, "  %-8s %-7s %s\n", commands[i].name,
@@ -532,6 +535,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "device", required_argument, NULL, 'd' },
 		{ "fake", no_argument, NULL, 'F' },
 		{ "paddr", no_argument, NULL, 'P' },
+		{ "readonly", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -556,6 +560,9 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		case 'P':
 			c.paddr = true;
+			break;
+		case 'R':
+			c.readonly = true;
 			break;
 		case 'h':
 			return cmd_help(&c, 0, NULL);

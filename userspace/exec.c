@@ -21,7 +21,8 @@ struct exec {
 	uint32_t *handles;	/* live handle per frame name, 0 if none */
 	uint32_t *last;		/* last handle per name, to name old leaves */
 	struct frame_state *fs;	/* what happened to each name, for causes */
-	size_t nframes, cap_handles, cap_last, cap_fs;
+	struct vmcl_mem *mem;	/* imported names: the tool's memory */
+	size_t nframes, cap_handles, cap_last, cap_fs, cap_mem;
 	uint64_t held_pages;	/* pages of the frames not dropped */
 	unsigned int failures;
 };
@@ -32,6 +33,7 @@ static struct known known_of(const struct exec *x)
 	return (struct known){
 		.sc = x->sc, .info = &x->cfg->info, .frames = x->fs,
 		.held_pages = x->held_pages,
+		.readonly = x->cfg->info.out_fd_flags & VMC_FD_READONLY,
 	};
 }
 
@@ -67,8 +69,9 @@ void exec_settle(struct result *r, bool skip_ok)
 static void finish_in(struct exec *x, struct result *r, bool skip_ok,
 		      const struct known *k)
 {
-	if (r->err && !r->why[0] && !r->skipped)
-		explain(k, r->st, r->err, r->done, &r->cause);
+	r->names = x->sc->frames;
+	if (r->err && !r->why[0] && !r->skipped && !r->local)
+		explain(k, r->st, r->err, r->done, r->limit, &r->cause);
 	exec_settle(r, skip_ok);
 	x->failures += r->failed;
 	x->cfg->emit(x->cfg->ctx, x->sc, r);
@@ -84,26 +87,99 @@ static void finish(struct exec *x, struct result *r, bool skip_ok)
 	finish_in(x, r, skip_ok, &k);
 }
 
-static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
+/* A frame the kernel gave: the name holds it from now on. */
+static void frame_made(struct exec *x, const struct stmt *st,
+		       struct result *r, uint32_t handle, uint64_t paddr)
 {
-	struct vmc_frame_alloc a = { .size = sizeof(a), .order = st->order };
-
-	r->frame = x->sc->frames[st->frame];
-	r->err = -vmcl_ioctl_frame_alloc(x->be, &a);
-	if (r->err)
-		return;
 	x->fs[st->frame] = (struct frame_state){
 		.live = true, .order = st->order, .alloc_line = st->line,
+		.cache = st->kind == ST_FRAME ? st->cache : VMC_CACHE_WB,
+		.imported = st->kind == ST_IMPORT,
 	};
-	if (!a.out_handle) {
+	if (!handle) {
 		r->err = EPROTO;
 		snprintf(r->why, sizeof(r->why), "the kernel returned handle 0");
 		return;
 	}
-	x->handles[st->frame] = x->last[st->frame] = a.out_handle;
+	x->handles[st->frame] = x->last[st->frame] = handle;
 	x->held_pages += 1ULL << st->order;
-	r->handle = a.out_handle;
-	r->paddr = x->cfg->show_paddr ? a.out_paddr : 0;
+	r->handle = handle;
+	r->paddr = x->cfg->show_paddr ? paddr : 0;
+}
+
+static void run_frame(struct exec *x, const struct stmt *st, struct result *r)
+{
+	struct vmc_frame_alloc a = {
+		.size = sizeof(a), .order = st->order, .cache = st->cache,
+	};
+
+	r->frame = x->sc->frames[st->frame];
+	r->err = -vmcl_ioctl_frame_alloc(x->be, &a);
+	if (r->err)
+		r->limit = a.out_limit;
+	else
+		frame_made(x, st, r, a.out_handle, a.out_paddr);
+}
+
+/*
+ * import: the tool gets the memory (vmcl_mem_alloc()), then the kernel
+ * makes it a frame. The memory stays the name's, for local_read and
+ * local_write, until the name is imported again or the run ends; the
+ * kernel keeps its pages pinned while leaves map them, whatever the tool
+ * does with its own mapping.
+ */
+static void run_import(struct exec *x, const struct stmt *st,
+		       struct result *r)
+{
+	struct vmcl_mem *m = &x->mem[st->frame];
+	struct vmc_frame_import a = { .size = sizeof(a), .order = st->order };
+	int err;
+
+	r->frame = x->sc->frames[st->frame];
+	vmcl_mem_free(m);
+	err = vmcl_mem_alloc(st->order, st->mem_kind, m);
+	if (err) {
+		r->err = -err;
+		r->local = true;
+		snprintf(r->cause.text, sizeof(r->cause.text), "%s",
+			 vmcl_mem_strerror(st->order, st->mem_kind, err));
+		return;
+	}
+	r->mem_kind = m->kind;
+	a.uaddr = (uintptr_t)m->addr;
+	r->err = -vmcl_ioctl_frame_import(x->be, &a);
+	if (r->err) {
+		r->limit = a.out_limit;
+		vmcl_mem_free(m);
+		return;
+	}
+	frame_made(x, st, r, a.out_handle, a.out_paddr);
+}
+
+/* local_read, local_write: through this process's mapping of an import. */
+static void run_local(struct exec *x, const struct stmt *st,
+		      struct result *r)
+{
+	unsigned char *mem = x->mem[st->frame].addr;
+	size_t len = st->kind == ST_LOCAL_READ ? st->len : st->data_len;
+
+	r->frame = x->sc->frames[st->frame];
+	if (!mem) {
+		r->err = ENOENT;
+		r->local = true;
+		snprintf(r->cause.text, sizeof(r->cause.text), "'%s' has no "
+			 "memory: its import at line %u failed", r->frame,
+			 x->fs[st->frame].fail_line);
+		return;
+	}
+	/* The parser checked the bounds against the import's size. */
+	if (st->kind == ST_LOCAL_READ) {
+		r->data = xmalloc(len);
+		memcpy(r->data, mem + st->offset, len);
+	} else {
+		memcpy(mem + st->offset, st->data, len);
+	}
+	r->done = len;
 }
 
 static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
@@ -128,12 +204,23 @@ static void run_drop(struct exec *x, const struct stmt *st, struct result *r)
 static void frame_failed(struct exec *x, const struct stmt *st)
 {
 	x->fs[st->frame].live = false;
+	x->fs[st->frame].imported = st->kind == ST_IMPORT;
 	x->fs[st->frame].drop_line = 0;
 	x->fs[st->frame].fail_line = st->line;
 }
 
+size_t batch_lists_len(const struct script *sc, size_t ci)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sc->stmts[ci].nops; i++)
+		if (sc->stmts[ci + 1 + i].kind == ST_MAP_FRAMES)
+			n += sc->stmts[ci + 1 + i].nlist;
+	return n;
+}
+
 void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
-		 struct vmc_op *ops)
+		 struct vmc_op *ops, uint32_t *lists)
 {
 	static const uint32_t codes[ST_NR_KINDS] = {
 		[ST_VA] = VMC_OP_VA,
@@ -141,11 +228,14 @@ void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
 		[ST_FIND_NEXT] = VMC_OP_FIND_NEXT,
 		[ST_JUMP] = VMC_OP_JUMP,
 		[ST_MAP] = VMC_OP_MAP,
+		[ST_MAP_RANGE] = VMC_OP_MAP_RANGE,
+		[ST_MAP_FRAMES] = VMC_OP_MAP_FRAMES,
 		[ST_UNMAP] = VMC_OP_UNMAP,
 		[ST_PROTECT_NEXT] = VMC_OP_PROTECT_NEXT,
+		[ST_PROTECT_RANGE] = VMC_OP_PROTECT_RANGE,
 		[ST_FLUSH] = VMC_OP_FLUSH,
 	};
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < sc->stmts[ci].nops; i++) {
 		const struct stmt *st = &sc->stmts[ci + 1 + i];
@@ -161,13 +251,26 @@ void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
 		case ST_JUMP:
 			op->va = st->va;
 			break;
+		case ST_MAP_RANGE:
+			op->len = st->len;
+			/* fall through */
 		case ST_MAP:
 			op->handle = handles[st->frame];
 			op->offset = st->offset;
 			op->prop = st->prop;
 			op->level = st->level;
 			break;
+		case ST_MAP_FRAMES:
+			for (j = 0; j < st->nlist; j++)
+				lists[j] = handles[st->list[j]];
+			op->ptr = (uintptr_t)lists;
+			op->nr = (uint32_t)st->nlist;
+			op->prop = st->prop;
+			op->level = st->level;
+			lists += st->nlist;
+			break;
 		case ST_PROTECT_NEXT:
+		case ST_PROTECT_RANGE:
 			op->len = st->len;
 			op->change = st->change;
 			op->prop = st->prop;
@@ -196,10 +299,18 @@ static void op_result(struct exec *x, const struct stmt *st,
 		return;
 	}
 	r->err = -res->error;
-	if (st->kind == ST_MAP)
+	if (r->err == ENOMEM)
+		r->limit = res->limit;
+	if (st->kind == ST_MAP || st->kind == ST_MAP_RANGE)
 		r->frame = x->sc->frames[st->frame];
 	else if (st->kind == ST_QUERY && (res->flags & VMC_RES_TRACKED))
 		r->frame = name_of(x, res->handle);
+}
+
+static bool is_range_op(enum stmt_kind kind)
+{
+	return kind == ST_MAP_RANGE || kind == ST_MAP_FRAMES ||
+	       kind == ST_PROTECT_RANGE;
 }
 
 /* A cursor block: one VMC_IOC_BATCH, then one result per op. */
@@ -208,6 +319,7 @@ static size_t run_cursor(struct exec *x, size_t ci)
 	const struct stmt *cur = &x->sc->stmts[ci];
 	struct vmc_op *ops = xcalloc(cur->nops, sizeof(*ops));
 	struct vmc_op_result *res = xcalloc(cur->nops, sizeof(*res));
+	uint32_t *lists = xcalloc(batch_lists_len(x->sc, ci), sizeof(*lists));
 	struct vmc_batch b = {
 		.size = sizeof(b),
 		.flags = cur->stop ? VMC_BATCH_STOP_ON_ERROR : 0,
@@ -224,7 +336,7 @@ static size_t run_cursor(struct exec *x, size_t ci)
 	bool failed_before = false;
 	size_t i;
 
-	build_batch(x->sc, ci, x->handles, ops);
+	build_batch(x->sc, ci, x->handles, ops, lists);
 	r.err = -vmcl_ioctl_batch(x->be, &b);
 	r.nr_done = b.out_nr_done;
 	finish(x, &r, false);
@@ -241,6 +353,9 @@ static size_t run_cursor(struct exec *x, size_t ci)
 		op_result(x, o.st, &res[i], &o);
 		finish_in(x, &o, cur->stop && failed_before, &k);
 		failed_before |= o.err != 0;
+		/* A range op that failed part-way stands after what it did. */
+		if (o.err && !o.skipped && !o.why[0] && is_range_op(o.st->kind))
+			k.va = res[i].va;
 		if (o.err || o.skipped || o.why[0] || o.st->kind == ST_QUERY)
 			continue;
 		k.va = o.st->kind == ST_PROTECT_NEXT &&
@@ -248,6 +363,7 @@ static size_t run_cursor(struct exec *x, size_t ci)
 	}
 	free(ops);
 	free(res);
+	free(lists);
 	return ci + cur->nops + 2;	/* past the END */
 }
 
@@ -371,6 +487,15 @@ static size_t run_one(struct exec *x, size_t i)
 		if (r.err)
 			frame_failed(x, st);
 		break;
+	case ST_IMPORT:
+		run_import(x, st, &r);
+		if (r.err)
+			frame_failed(x, st);
+		break;
+	case ST_LOCAL_READ:
+	case ST_LOCAL_WRITE:
+		run_local(x, st, &r);
+		break;
 	case ST_DROP:
 		run_drop(x, st, &r);
 		break;
@@ -416,10 +541,12 @@ static void grow_frames(struct exec *x)
 		   sizeof(*x->handles));
 	grow_array((void **)&x->last, &x->cap_last, n, sizeof(*x->last));
 	grow_array((void **)&x->fs, &x->cap_fs, n, sizeof(*x->fs));
+	grow_array((void **)&x->mem, &x->cap_mem, n, sizeof(*x->mem));
 	memset(x->handles + x->nframes, 0,
 	       (n - x->nframes) * sizeof(*x->handles));
 	memset(x->last + x->nframes, 0, (n - x->nframes) * sizeof(*x->last));
 	memset(x->fs + x->nframes, 0, (n - x->nframes) * sizeof(*x->fs));
+	memset(x->mem + x->nframes, 0, (n - x->nframes) * sizeof(*x->mem));
 	x->nframes = n;
 }
 
@@ -443,7 +570,12 @@ size_t exec_run(struct exec *x, size_t from, size_t to)
 unsigned int exec_free(struct exec *x)
 {
 	unsigned int failures = x->failures;
+	size_t i;
 
+	/* Frames of it may still be mapped: the kernel keeps them pinned. */
+	for (i = 0; i < x->nframes; i++)
+		vmcl_mem_free(&x->mem[i]);
+	free(x->mem);
 	free(x->handles);
 	free(x->last);
 	free(x->fs);

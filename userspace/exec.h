@@ -30,15 +30,23 @@ struct map_entry {
  * @st: the statement
  * @err: positive errno of the failed call, or 0
  * @skipped: a batch op the kernel did not run
+ * @local: the failure is the tool's own (memory for an import, an access
+ *	to it), not the kernel's: @cause is set, explain() has nothing to add
  * @failed: counts against the exit status (see exec_settle())
  * @why: a failure that is not an errno ("2 invariant violations"), or ""
  * @op: a batch op's raw result (cursor ops only)
- * @frame: the script's name of the frame involved (frame, drop, map; a
- *	mapped query), or NULL if unknown
- * @handle: frame: the new handle; drop: the handle passed to the kernel
- * @paddr: frame: physical address (0 without CAP_SYS_ADMIN)
- * @data: read: the bytes read (@done of them)
- * @done: read, write: bytes transferred (on a fault, how far it got)
+ * @frame: the script's name of the frame involved (frame, import, drop,
+ *	map, map_range, local_*; a mapped query), or NULL if unknown
+ * @names: the script's frame names (struct script.frames), for the list
+ *	of a map_frames; may be NULL
+ * @handle: frame, import: the new handle; drop: the handle passed to the
+ *	kernel
+ * @paddr: frame, import: physical address (0 without CAP_SYS_ADMIN)
+ * @limit: frame, import, an op: the enum vmc_limit of an ENOMEM
+ * @mem_kind: import: what memory the tool got (enum vmcl_mem_kind)
+ * @data: read, local_read: the bytes read (@done of them)
+ * @done: read, write: bytes transferred (on a fault, how far it got);
+ *	local_read, local_write: bytes copied
  * @maps: dump: the leaves
  * @nmaps: dump: number of leaves
  * @chk: check: the kernel's answer
@@ -51,12 +59,16 @@ struct result {
 	const struct stmt *st;
 	int err;
 	bool skipped;
+	bool local;
 	bool failed;
 	char why[160];
 	struct vmc_op_result op;
 	const char *frame;
+	char *const *names;
 	uint32_t handle;
 	uint64_t paddr;
+	uint32_t limit;
+	unsigned int mem_kind;
 	unsigned char *data;
 	size_t done;
 	struct map_entry *maps;
@@ -113,10 +125,14 @@ unsigned int exec_free(struct exec *x);
  * The ops of the cursor block whose CURSOR is sc->stmts[ci], with frame
  * handles from @handles (indexed like sc->frames; 0 for a name without a
  * live frame, which the kernel rejects with ENOENT). @ops has room for
- * sc->stmts[ci].nops entries. Fields an op does not use stay zero.
+ * sc->stmts[ci].nops entries, @lists for batch_lists_len() handles: the
+ * arrays map_frames ops point to, which must live until the batch ran.
+ * Fields an op does not use stay zero.
  */
 void build_batch(const struct script *sc, size_t ci, const uint32_t *handles,
-		 struct vmc_op *ops);
+		 struct vmc_op *ops, uint32_t *lists);
+/* How many handles the map_frames ops of the block at @ci list. */
+size_t batch_lists_len(const struct script *sc, size_t ci);
 
 /*
  * Decide @r->failed from @r->err, @r->why, @r->skipped and the statement's

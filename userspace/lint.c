@@ -2,11 +2,12 @@
 /*
  * vmcursor tool: the static checks of "lint".
  *
- * A dry run: frames are assumed allocated unless their 'frame' expects an
- * error; the cursor's address is followed through jump, map and unmap and
- * forgotten after find_next and protect_next (where it depends on the
- * mappings) until the next jump. A failing op changes nothing, so the
- * address stays; with 'stop', nothing after a failure is judged.
+ * A dry run: frames are assumed allocated unless their 'frame' or 'import'
+ * expects an error; the cursor's address is followed through jump, the
+ * maps and unmap and forgotten after find_next and the protects (where it
+ * depends on the mappings) until the next jump. A failing op changes
+ * nothing, so the address stays, except a range op that fails part-way;
+ * with 'stop', nothing after a failure is judged.
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -25,15 +26,18 @@ struct linter {
 	size_t n;
 };
 
-/* Predict @st; report it unless it fails as its 'expect' says. */
-static int judge(struct linter *l, const struct stmt *st)
+/*
+ * Predict @st; report it unless it fails as its 'expect' says. *@partial:
+ * a range op may have done part of its work before failing.
+ */
+static int judge(struct linter *l, const struct stmt *st, bool *partial)
 {
 	struct lint_finding f = { .st = st };
 
-	f.err = predict(&l->k, st);
+	f.err = predict(&l->k, st, partial);
 	if (!f.err || f.err == st->expect)
 		return f.err;
-	explain(&l->k, st, f.err, 0, &f.cause);
+	explain(&l->k, st, f.err, 0, VMC_LIMIT_NONE, &f.cause);
 	l->report(l->ctx, &f);
 	l->n++;
 	return f.err;
@@ -42,6 +46,8 @@ static int judge(struct linter *l, const struct stmt *st)
 /* Where a successful op leaves the cursor. */
 static void advance(struct known *k, const struct stmt *st)
 {
+	size_t i;
+
 	switch (st->kind) {
 	case ST_JUMP:
 		k->va = st->va;
@@ -50,11 +56,18 @@ static void advance(struct known *k, const struct stmt *st)
 	case ST_MAP:
 		k->va += level_bytes(st->level);
 		break;
+	case ST_MAP_RANGE:
 	case ST_UNMAP:
 		k->va += st->len;
 		break;
+	case ST_MAP_FRAMES:
+		/* Each frame whole (check_map_frames() saw them all live). */
+		for (i = 0; i < st->nlist; i++)
+			k->va += order_bytes(k->frames[st->list[i]].order);
+		break;
 	case ST_FIND_NEXT:
 	case ST_PROTECT_NEXT:
+	case ST_PROTECT_RANGE:
 		/* To a mapping, or past @len: it depends on the space. */
 		if (st->len)
 			k->va_known = false;
@@ -72,10 +85,11 @@ static bool moves(enum stmt_kind kind)
 static void lint_block(struct linter *l, size_t ci)
 {
 	const struct stmt *cur = &l->sc->stmts[ci];
+	bool partial;
 	size_t i;
 	int err;
 
-	err = judge(l, cur);
+	err = judge(l, cur, NULL);
 	/* No cursor, or perhaps none: its ops do not run. */
 	if (err || cur->expect)
 		return;
@@ -87,9 +101,11 @@ static void lint_block(struct linter *l, size_t ci)
 	for (i = 0; i < cur->nops; i++) {
 		const struct stmt *op = &l->sc->stmts[ci + 1 + i];
 
-		err = judge(l, op);
+		err = judge(l, op, &partial);
 		if ((err || op->expect) && cur->stop)
 			break;
+		if (partial)
+			l->k.va_known = false;	/* after what it did */
 		if (err)
 			continue;
 		if (op->expect && moves(op->kind))
@@ -100,16 +116,19 @@ static void lint_block(struct linter *l, size_t ci)
 	l->k.in_cursor = false;
 }
 
-size_t lint_script(const struct script *sc, lint_report_fn report, void *ctx)
+size_t lint_script(const struct script *sc, bool readonly,
+		   lint_report_fn report, void *ctx)
 {
 	struct linter l = { .sc = sc, .report = report, .ctx = ctx };
 	const struct stmt *st;
 	struct frame_state *f;
+	bool fails;
 	size_t i;
 
 	l.fs = xcalloc(sc->nframes, sizeof(*l.fs));
 	l.k.sc = sc;
 	l.k.frames = l.fs;
+	l.k.readonly = readonly;
 	for (i = 0; i < sc->n; i++) {
 		st = &sc->stmts[i];
 		switch (st->kind) {
@@ -119,22 +138,27 @@ size_t lint_script(const struct script *sc, lint_report_fn report, void *ctx)
 			i += st->nops + 1;	/* its END */
 			break;
 		case ST_FRAME:
+		case ST_IMPORT:
 			f = &l.fs[st->frame];
 			/* One that expects an error is taken to fail. */
+			fails = st->expect || judge(&l, st, NULL);
 			*f = (struct frame_state){
-				.live = !st->expect, .order = st->order,
-				.alloc_line = st->expect ? 0 : st->line,
-				.fail_line = st->expect ? st->line : 0,
+				.live = !fails, .order = st->order,
+				.cache = st->kind == ST_FRAME ? st->cache :
+					 VMC_CACHE_WB,
+				.imported = st->kind == ST_IMPORT,
+				.alloc_line = fails ? 0 : st->line,
+				.fail_line = fails ? st->line : 0,
 			};
 			break;
 		case ST_DROP:
-			if (!judge(&l, st)) {
+			if (!judge(&l, st, NULL)) {
 				l.fs[st->frame].live = false;
 				l.fs[st->frame].drop_line = st->line;
 			}
 			break;
 		default:
-			judge(&l, st);
+			judge(&l, st, NULL);
 			break;
 		}
 	}

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <vmcursor/ioctl.h>
+#include "vmcursor.h"
 #include "lex.h"
 #include "parse.h"
 #include "util.h"
@@ -96,43 +96,104 @@ static int want_known_frame(struct parser *p, const char *name, size_t *idx)
 	return 0;
 }
 
-static int parse_frame(struct parser *p, struct stmt *st,
-		       struct token *arg, size_t nargs)
+/* Leaf level of a whole frame of @order: 1, 2 or 3. */
+static unsigned int order_level(unsigned int order)
 {
-	const char *name = arg[0].text, *why;
-	unsigned int level = 1;
+	return order == VMC_FRAME_1G ? 3 : order == VMC_FRAME_2M ? 2 : 1;
+}
+
+/* (Re)define frame name @name at this line; fills st->frame. */
+static int define_frame(struct parser *p, struct stmt *st, const char *name,
+			bool imported)
+{
 	size_t i;
 
 	if (!valid_name(name) || !strcmp(name, "expect"))
 		return perr(p, "bad frame name " TOKFMT
 			    " (letters, digits, '_' and '.'; not a keyword)",
 			    TOKARG(name));
-	if (nargs == 2) {
-		why = parse_leaf_size(arg[1].text, &level);
-		if (why || level > 2)
-			return perr(p, "bad frame size " TOKFMT
-				    ": frames are 4k or 2m", TOKARG(arg[1].text));
-	}
-	st->order = level == 2 ? VMC_FRAME_2M : VMC_FRAME_4K;
 	i = find_frame(p->sc, name);
 	if (i == NO_CURSOR) {
 		i = p->sc->nframes;
 		grow_array((void **)&p->sc->frames, &p->sc->cap_frames, i + 1,
 			   sizeof(char *));
-		grow_array((void **)&p->live, &p->cap_live, i + 1,
-			   sizeof(*p->live));
-		grow_array((void **)&p->order, &p->cap_order, i + 1,
-			   sizeof(*p->order));
+		grow_array((void **)&p->names, &p->cap_names, i + 1,
+			   sizeof(*p->names));
 		p->sc->frames[i] = xstrndup(name, strlen(name));
 		p->sc->nframes++;
-	} else if (p->live[i]) {
+	} else if (p->names[i].live) {
 		return perr(p, "frame '%s' is already allocated (line %u); "
-			    "drop it first", name, p->live[i]);
+			    "drop it first", name, p->names[i].live);
 	}
-	p->live[i] = p->line;
-	p->order[i] = st->order;
+	p->names[i] = (struct name_def){
+		.live = p->line, .order = st->order, .imported = imported,
+	};
 	st->frame = i;
 	return 0;
+}
+
+/* frame NAME [4k|2m] [wb|uc|wc|wt]: size and type in either order. */
+static int parse_frame(struct parser *p, struct stmt *st,
+		       struct token *arg, size_t nargs)
+{
+	bool have_size = false, have_cache = false;
+	unsigned int level = 1;
+	size_t i;
+
+	st->cache = VMC_CACHE_WB;
+	for (i = 1; i < nargs; i++) {
+		const char *a = arg[i].text;
+
+		if (!have_size && !parse_leaf_size(a, &level)) {
+			if (level > 2)
+				return perr(p, "bad frame size " TOKFMT ": "
+					    "frames are 4k or 2m (a 1g frame "
+					    "comes from 'import NAME 1g')",
+					    TOKARG(a));
+			have_size = true;
+		} else if (!have_cache && !parse_cache(a, &st->cache)) {
+			have_cache = true;
+		} else {
+			return perr(p, "bad frame size or memory type " TOKFMT
+				    ": frames are 4k or 2m, of type wb, uc, wc "
+				    "(or wt), each given once", TOKARG(a));
+		}
+	}
+	st->order = level == 2 ? VMC_FRAME_2M : VMC_FRAME_4K;
+	return define_frame(p, st, arg[0].text, false);
+}
+
+/* import NAME 4k|2m|1g [page|thp|hugetlb] */
+static int parse_import(struct parser *p, struct stmt *st,
+			struct token *arg, size_t nargs)
+{
+	static const char *const kinds[] = {
+		[VMCL_MEM_PAGE] = "page", [VMCL_MEM_THP] = "thp",
+		[VMCL_MEM_HUGETLB] = "hugetlb",
+	};
+	unsigned int level, k;
+
+	if (parse_leaf_size(arg[1].text, &level))
+		return perr(p, "bad size " TOKFMT ": imported memory is 4k, 2m "
+			    "or 1g", TOKARG(arg[1].text));
+	st->order = level == 3 ? VMC_FRAME_1G : level == 2 ? VMC_FRAME_2M :
+		    VMC_FRAME_4K;
+	st->mem_kind = VMCL_MEM_ANY;
+	if (nargs == 3) {
+		for (k = VMCL_MEM_PAGE; k < ARRAY_SIZE(kinds); k++)
+			if (!strcmp(arg[2].text, kinds[k]))
+				st->mem_kind = k;
+		if (st->mem_kind == VMCL_MEM_ANY)
+			return perr(p, "bad memory kind " TOKFMT " (page, thp "
+				    "or hugetlb)", TOKARG(arg[2].text));
+		if ((st->mem_kind == VMCL_MEM_PAGE) != (level == 1) ||
+		    (st->mem_kind == VMCL_MEM_THP && level != 2))
+			return perr(p, "there is no %s memory of %s: 4k is a "
+				    "page, 2m a thp or hugetlb page, 1g a "
+				    "hugetlb page", kinds[st->mem_kind],
+				    arg[1].text);
+	}
+	return define_frame(p, st, arg[0].text, true);
 }
 
 static int parse_drop(struct parser *p, struct stmt *st,
@@ -142,7 +203,7 @@ static int parse_drop(struct parser *p, struct stmt *st,
 	if (want_known_frame(p, arg[0].text, &st->frame))
 		return -1;
 	/* A second drop is legal: it fails at run time with ENOENT. */
-	p->live[st->frame] = 0;
+	p->names[st->frame].live = 0;
 	return 0;
 }
 
@@ -204,10 +265,10 @@ static int parse_jump(struct parser *p, struct stmt *st,
 	return want_number(p, &arg[0], "address", &st->va);
 }
 
-static int parse_map(struct parser *p, struct stmt *st,
-		     struct token *arg, size_t nargs)
+/* NAME[+OFF] of a known frame into st->frame, st->offset. */
+static int want_frame_offset(struct parser *p, struct stmt *st, char *name)
 {
-	char *name = arg[0].text, *plus = strchr(name, '+');
+	char *plus = strchr(name, '+');
 	const char *why;
 
 	if (plus) {
@@ -218,23 +279,144 @@ static int parse_map(struct parser *p, struct stmt *st,
 				    TOKARG(plus + 1), why);
 		st->has_offset = true;
 	}
-	if (want_known_frame(p, name, &st->frame))
-		return -1;
-	why = parse_prop(arg[1].text, &st->prop);
+	return want_known_frame(p, name, &st->frame);
+}
+
+static int want_prop(struct parser *p, const struct token *t, uint32_t *prop)
+{
+	const char *why = parse_prop(t->text, prop);
+
 	if (why)
-		return perr(p, "bad property " TOKFMT ": %s",
-			    TOKARG(arg[1].text), why);
+		return perr(p, "bad property " TOKFMT ": %s", TOKARG(t->text),
+			    why);
+	return 0;
+}
+
+/* An optional leaf size argument: st->level stays as it is without. */
+static int want_leaf(struct parser *p, struct stmt *st, struct token *arg,
+		     size_t nargs, size_t i)
+{
+	const char *why;
+
+	if (nargs <= i)
+		return 0;
+	why = parse_leaf_size(arg[i].text, &st->level);
+	if (why)
+		return perr(p, "bad size " TOKFMT ": %s", TOKARG(arg[i].text),
+			    why);
+	return 0;
+}
+
+static int parse_map(struct parser *p, struct stmt *st,
+		     struct token *arg, size_t nargs)
+{
+	if (want_frame_offset(p, st, arg[0].text) ||
+	    want_prop(p, &arg[1], &st->prop))
+		return -1;
 	/* Default: the whole frame, or one 4 KiB page at an offset. */
-	if (st->has_offset)
-		st->level = 1;
-	else
-		st->level = p->order[st->frame] == VMC_FRAME_2M ? 2 : 1;
-	if (nargs == 3) {
-		why = parse_leaf_size(arg[2].text, &st->level);
-		if (why)
-			return perr(p, "bad size " TOKFMT ": %s",
-				    TOKARG(arg[2].text), why);
+	st->level = st->has_offset ? 1 :
+		    order_level(p->names[st->frame].order);
+	return want_leaf(p, st, arg, nargs, 2);
+}
+
+/* map_range NAME[+OFF] LEN PROP [4k|2m|1g]: 4 KiB leaves by default. */
+static int parse_map_range(struct parser *p, struct stmt *st,
+			   struct token *arg, size_t nargs)
+{
+	if (want_frame_offset(p, st, arg[0].text) ||
+	    want_number(p, &arg[1], "length", &st->len) ||
+	    want_prop(p, &arg[2], &st->prop))
+		return -1;
+	st->level = 1;
+	return want_leaf(p, st, arg, nargs, 3);
+}
+
+/*
+ * map_frames NAME,NAME,... PROP [4k|2m|1g]. Default leaf: the smallest
+ * listed frame's size, so that frames of one size map one leaf each, as
+ * 'map' maps a whole frame.
+ */
+static int parse_map_frames(struct parser *p, struct stmt *st,
+			    struct token *arg, size_t nargs)
+{
+	char *name = arg[0].text, *comma;
+	unsigned int order = VMC_FRAME_1G;
+	size_t cap = 0;
+
+	for (;;) {
+		comma = strchr(name, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*name)
+			return perr(p, "empty frame name in the list " TOKFMT
+				    " (NAME,NAME,... without spaces)",
+				    TOKARG(arg[0].text));
+		grow_array((void **)&st->list, &cap, st->nlist + 1,
+			   sizeof(*st->list));
+		if (want_known_frame(p, name, &st->list[st->nlist]))
+			return -1;
+		if (p->names[st->list[st->nlist]].order < order)
+			order = p->names[st->list[st->nlist]].order;
+		st->nlist++;
+		if (!comma)
+			break;
+		name = comma + 1;
 	}
+	if (want_prop(p, &arg[1], &st->prop))
+		return -1;
+	st->level = order_level(order);
+	return want_leaf(p, st, arg, nargs, 2);
+}
+
+/*
+ * local_read NAME[+OFF] LEN, local_write NAME[+OFF] DATA: the tool's own
+ * access to memory it imported, through this process's mapping. The
+ * memory's size is known here, so the bounds are a parse error.
+ */
+static int parse_local(struct parser *p, struct stmt *st,
+		       struct token *arg, size_t nargs)
+{
+	const struct name_def *d;
+	uint64_t size, len;
+	const char *why;
+
+	(void)nargs;
+	if (want_frame_offset(p, st, arg[0].text))
+		return -1;
+	d = &p->names[st->frame];
+	if (!d->imported)
+		return perr(p, "'%s' is not imported memory: %s reaches the "
+			    "memory of an 'import NAME ...'",
+			    p->sc->frames[st->frame],
+			    st->kind == ST_LOCAL_READ ? "local_read" :
+			    "local_write");
+	if (st->kind == ST_LOCAL_READ) {
+		if (want_number(p, &arg[1], "length", &st->len))
+			return -1;
+		if (!st->len)
+			return perr(p, "local_read of 0 bytes");
+		len = st->len;
+	} else if (arg[1].quoted) {
+		if (!arg[1].len)
+			return perr(p, "empty string: nothing to write");
+		st->data = xmalloc(arg[1].len);
+		memcpy(st->data, arg[1].text, arg[1].len);
+		len = st->data_len = arg[1].len;
+	} else {
+		why = parse_hex_bytes(arg[1].text, &st->data, &st->data_len);
+		if (why)
+			return perr(p, "bad data " TOKFMT ": %s",
+				    TOKARG(arg[1].text), why);
+		len = st->data_len;
+	}
+	size = 4096ULL << d->order;
+	if (st->offset >= size || len > size - st->offset)
+		return perr(p, "0x%llx bytes at offset 0x%llx pass the end of "
+			    "the %s of '%s'", (unsigned long long)len,
+			    (unsigned long long)st->offset,
+			    d->order == VMC_FRAME_1G ? "1 GiB" :
+			    d->order ? "2 MiB" : "4 KiB",
+			    p->sc->frames[st->frame]);
 	return 0;
 }
 
@@ -302,7 +484,10 @@ static int parse_stats(struct parser *p, struct stmt *st,
 }
 
 static const struct stmt_def defs[] = {
-	{ "frame", ST_FRAME, 1, 2, "frame NAME [4k|2m]", parse_frame },
+	{ "frame", ST_FRAME, 1, 3, "frame NAME [4k|2m] [wb|uc|wc]",
+	  parse_frame },
+	{ "import", ST_IMPORT, 2, 3, "import NAME 4k|2m|1g [page|thp|hugetlb]",
+	  parse_import },
 	{ "drop", ST_DROP, 1, 1, "drop NAME", parse_drop },
 	{ "cursor", ST_CURSOR, 2, 3, "cursor START END [stop]", parse_cursor },
 	{ "end", ST_END, 0, 0, "end", parse_end },
@@ -311,12 +496,22 @@ static const struct stmt_def defs[] = {
 	{ "find_next", ST_FIND_NEXT, 1, 1, "find_next LEN", parse_len },
 	{ "jump", ST_JUMP, 1, 1, "jump VA", parse_jump },
 	{ "map", ST_MAP, 2, 3, "map NAME[+OFF] PROP [4k|2m|1g]", parse_map },
+	{ "map_range", ST_MAP_RANGE, 3, 4,
+	  "map_range NAME[+OFF] LEN PROP [4k|2m|1g]", parse_map_range },
+	{ "map_frames", ST_MAP_FRAMES, 2, 3,
+	  "map_frames NAME,NAME,... PROP [4k|2m|1g]", parse_map_frames },
 	{ "unmap", ST_UNMAP, 1, 1, "unmap LEN", parse_len },
 	{ "protect_next", ST_PROTECT_NEXT, 2, 2, "protect_next LEN CHANGE",
+	  parse_protect },
+	{ "protect_range", ST_PROTECT_RANGE, 2, 2, "protect_range LEN CHANGE",
 	  parse_protect },
 	{ "flush", ST_FLUSH, 0, 0, "flush", parse_no_args },
 	{ "read", ST_READ, 2, 2, "read VA LEN", parse_read },
 	{ "write", ST_WRITE, 2, 2, "write VA HEX|\"text\"", parse_write },
+	{ "local_read", ST_LOCAL_READ, 2, 2, "local_read NAME[+OFF] LEN",
+	  parse_local },
+	{ "local_write", ST_LOCAL_WRITE, 2, 2,
+	  "local_write NAME[+OFF] HEX|\"text\"", parse_local },
 	{ "dump", ST_DUMP, 0, 0, "dump", parse_no_args },
 	{ "check", ST_CHECK, 0, 0, "check", parse_no_args },
 	{ "stats", ST_STATS, 0, 1, "stats [global]", parse_stats },
@@ -428,7 +623,8 @@ static int parse_args(struct parser *p, const struct stmt_def *d,
 			    (n - 1 < d->min_args ? d->min_args :
 			     d->max_args) == 1 ? "" : "s", d->usage);
 	for (i = 1; i < n; i++)
-		if (t[i].quoted && d->kind != ST_WRITE)
+		if (t[i].quoted && d->kind != ST_WRITE &&
+		    d->kind != ST_LOCAL_WRITE)
 			return perr(p, "unexpected string in '%s' (usage: %s)",
 				    d->name, d->usage);
 	return d->parse(p, st, t + 1, n - 1);
@@ -448,6 +644,8 @@ static void recover(struct parser *p, const struct stmt_def *d,
 
 	free(st->data);
 	st->data = NULL;
+	free(st->list);
+	st->list = NULL;
 	if (placed && d->kind == ST_CURSOR && !in_block) {
 		st->bad = true;
 		st->nops = 0;
@@ -505,8 +703,10 @@ void script_free(struct script *sc)
 {
 	size_t i;
 
-	for (i = 0; i < sc->n; i++)
+	for (i = 0; i < sc->n; i++) {
 		free(sc->stmts[i].data);
+		free(sc->stmts[i].list);
+	}
 	for (i = 0; i < sc->nframes; i++)
 		free(sc->frames[i]);
 	free(sc->stmts);
@@ -561,10 +761,8 @@ bool parser_in_block(const struct parser *p)
 void parser_free(struct parser *p)
 {
 	tokens_free(&p->tok);
-	free(p->live);
-	free(p->order);
-	p->live = NULL;
-	p->order = NULL;
+	free(p->names);
+	p->names = NULL;
 }
 
 size_t script_parse_all(const char *name, const char *text, size_t len,

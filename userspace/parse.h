@@ -17,21 +17,27 @@
 enum stmt_kind {
 	/* Outside cursor blocks. */
 	ST_FRAME,
+	ST_IMPORT,
 	ST_DROP,
 	ST_CURSOR,
 	ST_READ,
 	ST_WRITE,
+	ST_LOCAL_READ,
+	ST_LOCAL_WRITE,
 	ST_DUMP,
 	ST_CHECK,
 	ST_STATS,
-	/* Inside cursor blocks: one struct vmc_op each. */
+	/* Inside cursor blocks: one struct vmc_op each (ST_VA..ST_FLUSH). */
 	ST_VA,
 	ST_QUERY,
 	ST_FIND_NEXT,
 	ST_JUMP,
 	ST_MAP,
+	ST_MAP_RANGE,
+	ST_MAP_FRAMES,
 	ST_UNMAP,
 	ST_PROTECT_NEXT,
+	ST_PROTECT_RANGE,
 	ST_FLUSH,
 	/* Closes a cursor block. */
 	ST_END,
@@ -44,21 +50,26 @@ enum stmt_kind {
  * @line: 1-based line number in the script
  * @expect: errno the statement must fail with (the "expect ERRNO" suffix),
  *	0 if it must succeed
- * @frame: FRAME, DROP, MAP: index into struct script.frames
- * @order: FRAME: VMC_FRAME_4K or VMC_FRAME_2M
+ * @frame: FRAME, IMPORT, DROP, MAP, MAP_RANGE, LOCAL_*: index into
+ *	struct script.frames
+ * @order: FRAME: VMC_FRAME_4K or VMC_FRAME_2M; IMPORT: also VMC_FRAME_1G
+ * @cache: FRAME: the frame's memory type, VMC_CACHE_*
+ * @mem_kind: IMPORT: the memory asked for, enum vmcl_mem_kind
+ * @list: MAP_FRAMES: indexes into struct script.frames (owned)
+ * @nlist: MAP_FRAMES: number of frames
  * @start: CURSOR: range start
  * @end: CURSOR: range end (exclusive)
  * @stop: CURSOR: set VMC_BATCH_STOP_ON_ERROR
  * @nops: CURSOR: number of op statements in the block
  * @va: JUMP target; READ and WRITE address
- * @len: FIND_NEXT, UNMAP, PROTECT_NEXT and READ length
- * @offset: MAP: byte offset in the frame
- * @has_offset: MAP: NAME+OFF was given
- * @prop: MAP property; PROTECT_NEXT change operand
- * @level: MAP: leaf level, 1 (4k), 2 (2m) or 3 (1g)
- * @change: PROTECT_NEXT: enum vmc_change
- * @data: WRITE: bytes to write (owned)
- * @data_len: WRITE: number of bytes
+ * @len: FIND_NEXT, UNMAP, PROTECT_*, MAP_RANGE, READ and LOCAL_READ length
+ * @offset: MAP, MAP_RANGE: byte offset in the frame; LOCAL_*: in the memory
+ * @has_offset: MAP, MAP_RANGE, LOCAL_*: NAME+OFF was given
+ * @prop: MAP* property; PROTECT_* change operand
+ * @level: MAP*: leaf level, 1 (4k), 2 (2m) or 3 (1g)
+ * @change: PROTECT_*: enum vmc_change
+ * @data: WRITE, LOCAL_WRITE: bytes to write (owned)
+ * @data_len: WRITE, LOCAL_WRITE: number of bytes
  * @global: STATS: module-wide counters
  * @bad: CURSOR: the block has a parse error and must not run
  */
@@ -68,6 +79,10 @@ struct stmt {
 	int expect;
 	size_t frame;
 	unsigned int order;
+	uint32_t cache;
+	unsigned int mem_kind;
+	size_t *list;
+	size_t nlist;
 	uint64_t start;
 	uint64_t end;
 	bool stop;
@@ -143,16 +158,21 @@ size_t script_parse_all(const char *name, const char *text, size_t len,
  */
 #define NO_CURSOR	((size_t)-1)
 
+/* What the parser knows of a frame name: its latest definition. */
+struct name_def {
+	unsigned int live;	/* line of the live definition, 0 if none */
+	unsigned int order;	/* its VMC_FRAME_* */
+	bool imported;		/* by 'import': the tool holds its memory */
+};
+
 struct parser {
 	struct script *sc;
 	struct parse_error *err;
 	unsigned int line;
 	struct tokens tok;
 	size_t cursor;		/* index of the open CURSOR, or NO_CURSOR */
-	/* Per frame name, parallel to sc->frames. */
-	unsigned int *live;	/* line of the live definition, 0 if none */
-	unsigned int *order;	/* order of the latest definition */
-	size_t cap_live, cap_order;
+	struct name_def *names;	/* per frame name, parallel to sc->frames */
+	size_t cap_names;
 };
 
 void parser_init(struct parser *p, struct script *sc, const char *name);

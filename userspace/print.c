@@ -11,7 +11,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "vmcursor.h"
 #include "print.h"
 #include "util.h"
 
@@ -20,11 +22,57 @@ static const char *const cache_names[VMC_NR_CACHE_MODES] = {
 	[VMC_CACHE_WC] = "wc", [VMC_CACHE_UC] = "uc",
 };
 
+static const char *cache_mode_name(uint32_t c)
+{
+	return c < VMC_NR_CACHE_MODES ? cache_names[c] : "??";
+}
+
 static const char *cache_name(uint32_t prop)
 {
-	uint32_t c = VMC_PROP_CACHE(prop);
+	return cache_mode_name(VMC_PROP_CACHE(prop));
+}
 
-	return c < VMC_NR_CACHE_MODES ? cache_names[c] : "??";
+/* Flag letters of @prop, all five, without placeholders ("" if none). */
+static size_t flag_letters(uint32_t prop, char *buf)
+{
+	static const struct {
+		uint32_t bit;
+		char c;
+	} letters[] = {
+		{ VMC_PROP_R, 'r' }, { VMC_PROP_W, 'w' }, { VMC_PROP_X, 'x' },
+		{ VMC_PROP_A, 'a' }, { VMC_PROP_D, 'd' },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(letters); i++)
+		if (prop & letters[i].bit)
+			buf[n++] = letters[i].c;
+	buf[n] = '\0';
+	return n;
+}
+
+void change_text(uint32_t change, uint32_t prop, char *buf)
+{
+	size_t n;
+
+	switch (change) {
+	case VMC_CHANGE_SET:
+		buf[0] = '=';
+		n = 1 + flag_letters(prop, buf + 1);
+		snprintf(buf + n, CHANGE_BUF - n, "%s:%s", n == 1 ? "-" : "",
+			 cache_name(prop));
+		return;
+	case VMC_CHANGE_CACHE:
+		snprintf(buf, CHANGE_BUF, ":%s", cache_name(prop));
+		return;
+	case VMC_CHANGE_ADD:
+	case VMC_CHANGE_CLEAR:
+		buf[0] = change == VMC_CHANGE_ADD ? '+' : '-';
+		flag_letters(prop, buf + 1);
+		return;
+	default:
+		snprintf(buf, CHANGE_BUF, "?%u", change);
+	}
 }
 
 void prop_text(uint32_t prop, char *buf)
@@ -108,6 +156,8 @@ static void text_leaf(FILE *f, bool tracked, const char *frame,
 		fputs("untracked", f);
 	else if (frame)
 		fprintf(f, "frame %s+0x%llx", frame, (unsigned long long)offset);
+	else if (!handle)	/* ABI 2: its handle was dropped */
+		fprintf(f, "dropped frame+0x%llx", (unsigned long long)offset);
 	else
 		fprintf(f, "frame #%u+0x%llx", handle,
 			(unsigned long long)offset);
@@ -214,6 +264,26 @@ static void text_stats(FILE *f, const struct result *r)
 		(unsigned long long)s->out_table_pages,
 		(unsigned long long)s->out_frames,
 		(unsigned long long)s->out_activations);
+	fprintf(f, "        max_window_ns=%llu max_dispatch_ns=%llu "
+		"max_nosched_ns=%llu\n",
+		(unsigned long long)s->out_max_window_ns,
+		(unsigned long long)s->out_max_dispatch_ns,
+		(unsigned long long)s->out_max_nosched_ns);
+}
+
+/* "a,b,c" for a map_frames list (the script's names, when known). */
+static void text_frame_list(FILE *f, const struct result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->st->nlist; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+			r->names ? r->names[r->st->list[i]] : "?");
+}
+
+static const char *leaf_word(uint64_t n)
+{
+	return n == 1 ? "leaf" : "leaves";
 }
 
 static void text_dump(FILE *f, const struct result *r)
@@ -246,12 +316,25 @@ static void text_args(FILE *f, const struct stmt *st, const char *frame)
 
 	switch (st->kind) {
 	case ST_FRAME:
+	case ST_IMPORT:
 	case ST_DROP:
 		fprintf(f, "%s  ", frame);
 		break;
 	case ST_CURSOR:
 		fprintf(f, "0x%llx..0x%llx  ", (unsigned long long)st->start,
 			(unsigned long long)st->end);
+		break;
+	case ST_MAP_RANGE:
+		prop_text(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		fprintf(f, "%s+0x%llx 0x%llx %s %s  ", frame,
+			(unsigned long long)st->offset,
+			(unsigned long long)st->len, pbuf, sbuf);
+		break;
+	case ST_LOCAL_READ:
+	case ST_LOCAL_WRITE:
+		fprintf(f, "%s+0x%llx  ", frame,
+			(unsigned long long)st->offset);
 		break;
 	case ST_JUMP:
 		fprintf(f, "0x%llx  ", (unsigned long long)st->va);
@@ -265,6 +348,7 @@ static void text_args(FILE *f, const struct stmt *st, const char *frame)
 	case ST_FIND_NEXT:
 	case ST_UNMAP:
 	case ST_PROTECT_NEXT:
+	case ST_PROTECT_RANGE:
 		fprintf(f, "0x%llx  ", (unsigned long long)st->len);
 		break;
 	case ST_READ:
@@ -285,17 +369,58 @@ static void text_body(FILE *f, const struct result *r)
 {
 	const struct stmt *st = r->st;
 	const struct vmc_op_result *o = &r->op;
-	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF], cbuf[CHANGE_BUF];
 
 	switch (st->kind) {
 	case ST_FRAME:
-		size_text(st->order ? 2ULL << 20 : 4096, sbuf);
-		fprintf(f, "%s: %s frame, handle %u", r->frame, sbuf,
-			r->handle);
+	case ST_IMPORT:
+		size_text(4096ULL << st->order, sbuf);
+		if (st->kind == ST_IMPORT)
+			fprintf(f, "%s: %s of this process's memory (%s), "
+				"handle %u", r->frame, sbuf,
+				vmcl_mem_kind_name(r->mem_kind), r->handle);
+		else if (st->cache != VMC_CACHE_WB)
+			fprintf(f, "%s: %s %s frame, handle %u", r->frame, sbuf,
+				cache_mode_name(st->cache), r->handle);
+		else
+			fprintf(f, "%s: %s frame, handle %u", r->frame, sbuf,
+				r->handle);
 		if (r->paddr)
 			fprintf(f, ", paddr 0x%llx",
 				(unsigned long long)r->paddr);
 		fputc('\n', f);
+		break;
+	case ST_LOCAL_READ:
+	case ST_LOCAL_WRITE:
+		fprintf(f, "%s+0x%llx  %zu byte%s:", r->frame,
+			(unsigned long long)st->offset, r->done,
+			plural(r->done));
+		text_hexdump(f, st->offset, st->kind == ST_LOCAL_READ ?
+			     r->data : st->data, r->done);
+		break;
+	case ST_MAP_RANGE:
+		prop_text(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		fprintf(f, "%s+0x%llx 0x%llx %s %s: %llu %s, cursor now "
+			"0x%llx\n", r->frame, (unsigned long long)st->offset,
+			(unsigned long long)st->len, pbuf, sbuf,
+			(unsigned long long)o->count, leaf_word(o->count),
+			(unsigned long long)o->va);
+		break;
+	case ST_MAP_FRAMES:
+		prop_text(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		text_frame_list(f, r);
+		fprintf(f, " %s %s: %llu %s, cursor now 0x%llx\n", pbuf, sbuf,
+			(unsigned long long)o->count, leaf_word(o->count),
+			(unsigned long long)o->va);
+		break;
+	case ST_PROTECT_RANGE:
+		change_text(st->change, st->prop, cbuf);
+		fprintf(f, "0x%llx %s: %llu %s changed, cursor now 0x%llx\n",
+			(unsigned long long)st->len, cbuf,
+			(unsigned long long)o->count, leaf_word(o->count),
+			(unsigned long long)o->va);
 		break;
 	case ST_DROP:
 		fprintf(f, "%s (handle %u)\n", r->frame, r->handle);
@@ -379,6 +504,12 @@ static void text_body(FILE *f, const struct result *r)
 	}
 }
 
+static bool is_range(enum stmt_kind kind)
+{
+	return kind == ST_MAP_RANGE || kind == ST_MAP_FRAMES ||
+	       kind == ST_PROTECT_RANGE;
+}
+
 /* "vmcursor: demo.vmc:12: read at 0x1000 (5 of 16 bytes done)" */
 static void text_context(FILE *f, const struct script *sc,
 			 const struct result *r)
@@ -412,6 +543,13 @@ static void text_error(FILE *f, const struct script *sc,
 		fputs(r->why, f);
 	else
 		fputs("succeeded", f);
+	/* A range op that failed part-way kept what it did. */
+	if (r->err && !r->skipped && is_range(r->st->kind) && r->op.count)
+		fprintf(f, "; %llu %s before it stay%s %s, cursor at 0x%llx",
+			(unsigned long long)r->op.count,
+			leaf_word(r->op.count), r->op.count == 1 ? "s" : "",
+			r->st->kind == ST_PROTECT_RANGE ? "changed" : "mapped",
+			(unsigned long long)r->op.va);
 	if (r->st->expect && r->err != r->st->expect)
 		fprintf(f, ", but %s was expected", xbuf);
 	fputc('\n', f);
@@ -621,18 +759,63 @@ static void json_stats(struct json *j, const struct result *r)
 	json_kv_u64(j, "frames", s->out_frames);
 	json_kv_u64(j, "activations", s->out_activations);
 	json_end_object(j);
+	/* Times, apart: a machine's figures, not the script's. */
+	json_key(j, "maxima");
+	json_begin_object(j);
+	json_kv_u64(j, "window_ns", s->out_max_window_ns);
+	json_kv_u64(j, "dispatch_ns", s->out_max_dispatch_ns);
+	json_kv_u64(j, "nosched_ns", s->out_max_nosched_ns);
+	json_end_object(j);
+}
+
+static void json_frame_list(struct json *j, const struct result *r)
+{
+	size_t i;
+
+	json_key(j, "frames");
+	json_begin_array(j);
+	for (i = 0; i < r->st->nlist; i++)
+		json_string(j, r->names ? r->names[r->st->list[i]] : NULL);
+	json_end_array(j);
 }
 
 /* Fields that echo the statement: present whether it failed or not. */
 static void json_inputs(struct json *j, const struct result *r)
 {
 	const struct stmt *st = r->st;
-	char pbuf[PROP_BUF], sbuf[SIZE_BUF];
+	char pbuf[PROP_BUF], sbuf[SIZE_BUF], cbuf[CHANGE_BUF];
 
 	switch (st->kind) {
 	case ST_FRAME:
+	case ST_IMPORT:
 	case ST_DROP:
 		json_kv_string(j, "name", r->frame);
+		break;
+	case ST_LOCAL_READ:
+	case ST_LOCAL_WRITE:
+		json_kv_string(j, "frame", r->frame);
+		json_kv_hex(j, "offset", st->offset);
+		json_kv_u64(j, "len", st->kind == ST_LOCAL_READ ? st->len :
+			    st->data_len);
+		break;
+	case ST_MAP_RANGE:
+	case ST_MAP_FRAMES:
+		prop_json(st->prop, pbuf);
+		size_text(4096ULL << (9 * (st->level - 1)), sbuf);
+		if (st->kind == ST_MAP_RANGE) {
+			json_kv_string(j, "frame", r->frame);
+			json_kv_hex(j, "offset", st->offset);
+			json_kv_hex(j, "len", st->len);
+		} else {
+			json_frame_list(j, r);
+		}
+		json_kv_string(j, "prop", pbuf);
+		json_kv_string(j, "size", sbuf);
+		break;
+	case ST_PROTECT_RANGE:
+		change_text(st->change, st->prop, cbuf);
+		json_kv_hex(j, "len", st->len);
+		json_kv_string(j, "change", cbuf);
 		break;
 	case ST_CURSOR:
 		json_kv_hex(j, "start", st->start);
@@ -673,13 +856,31 @@ static void json_outputs(struct json *j, const struct result *r)
 	const struct stmt *st = r->st;
 	const struct vmc_op_result *o = &r->op;
 	bool found = o->flags & VMC_RES_FOUND;
+	char sbuf[SIZE_BUF];
 
 	switch (st->kind) {
 	case ST_FRAME:
-		json_kv_string(j, "size", st->order ? "2m" : "4k");
+	case ST_IMPORT:
+		size_text(4096ULL << st->order, sbuf);
+		json_kv_string(j, "size", sbuf);
+		if (st->kind == ST_FRAME)
+			json_kv_string(j, "cache", cache_mode_name(st->cache));
+		else
+			json_kv_string(j, "kind",
+				       vmcl_mem_kind_name(r->mem_kind));
 		json_kv_u64(j, "handle", r->handle);
 		if (r->paddr)
 			json_kv_hex(j, "paddr", r->paddr);
+		break;
+	case ST_LOCAL_READ:
+		json_key(j, "hex");
+		json_hex_bytes(j, r->data, r->done);
+		break;
+	case ST_MAP_RANGE:
+	case ST_MAP_FRAMES:
+	case ST_PROTECT_RANGE:
+		json_kv_u64(j, "count", o->count);
+		json_kv_hex(j, "cursor", o->va);
 		break;
 	case ST_DROP:
 		json_kv_u64(j, "handle", r->handle);
@@ -751,6 +952,8 @@ void json_cause(struct json *j, const struct cause *c)
 {
 	if (c->text[0])
 		json_kv_string(j, "cause", c->text);
+	if (c->limit)
+		json_kv_string(j, "limit", c->limit);
 	if (c->cap) {
 		json_kv_string(j, "cap", c->cap);
 		if (c->has_cap_value)
@@ -800,8 +1003,9 @@ void print_result_json(FILE *out, const struct result *r)
 		json_kv_bool(&j, "pass", !r->failed);
 	}
 	json_inputs(&j, r);
+	/* Outputs on failure too: probes' progress, range ops' count. */
 	if (!r->skipped && (!r->err || r->st->kind == ST_READ ||
-			    r->st->kind == ST_WRITE))
+			    r->st->kind == ST_WRITE || is_range(r->st->kind)))
 		json_outputs(&j, r);
 	json_end_object(&j);
 	fputc('\n', out);
@@ -839,10 +1043,53 @@ static void feature_name(unsigned int bit, char *buf, size_t len)
 		snprintf(buf, len, "bit%u", bit);
 }
 
+/* RLIMIT_MEMLOCK of this process, which charges frames and table pages. */
+static bool memlock_bytes(uint64_t *bytes)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY)
+		return false;
+	*bytes = r.rlim_cur;
+	return true;
+}
+
+/*
+ * Does RLIMIT_MEMLOCK bind this process? CAP_IPC_LOCK lifts it (ioctl.h),
+ * as it does for mlock(). Unknown (no /proc): assume it binds.
+ */
+static bool memlock_enforced(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long caps;
+	bool enforced = true;
+	char line[128];
+
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			enforced = !(caps & (1ULL << 14));	/* CAP_IPC_LOCK */
+	fclose(f);
+	return enforced;
+}
+
+static void text_modes(FILE *out, uint32_t modes)
+{
+	unsigned int b;
+
+	for (b = 0; b < 32; b++)
+		if (modes & (1u << b))
+			fprintf(out, " %s", cache_mode_name(b));
+	if (!modes)
+		fputs(" none reported", out);
+}
+
 void print_info_text(FILE *out, const char *device, const struct vmc_info *i)
 {
 	char buf[SIZE_BUF];
 	unsigned int b;
+	uint64_t ml;
 
 	fprintf(out, "device:         %s\n", device);
 	fprintf(out, "ABI version:    %u (this tool: %u)\n", i->out_abi_version,
@@ -865,16 +1112,68 @@ void print_info_text(FILE *out, const char *device, const struct vmc_info *i)
 			fprintf(out, " %s", buf);
 		}
 	}
+	/* A 1 GiB leaf needs a 1 GiB frame: only an import makes one. */
+	if (i->out_page_sizes & (1ULL << 30))
+		fputs(" (1g only from an imported 1 GiB hugetlb page)", out);
 	fputs("\ncache modes:   ", out);
-	for (b = 0; b < 32; b++)
-		if (i->out_cache_modes & (1u << b))
-			fprintf(out, " %s", b < VMC_NR_CACHE_MODES ?
-				cache_names[b] : "?");
-	fprintf(out, "\nlimits:         %u ops per batch, %u bytes per probe\n"
+	text_modes(out, i->out_cache_modes);
+	fputs("\nframe types:   ", out);
+	text_modes(out, i->out_frame_cache_modes);
+	fputs(" (imported memory is wb)", out);
+	fprintf(out, "\ndescriptor:     %s\n", i->out_fd_flags & VMC_FD_READONLY ?
+		"read-only (opened O_RDONLY: it may only look)" :
+		"read-write");
+	fprintf(out, "limits:         %u ops per batch, %u bytes per probe\n"
 		"                %llu pages of frame memory, %llu table pages "
 		"per space\n", i->out_max_batch_ops, i->out_max_probe_len,
 		(unsigned long long)i->out_max_frames,
 		(unsigned long long)i->out_max_table_pages);
+	if (i->out_max_total_pages)
+		fprintf(out, "                %llu pinned pages in all spaces "
+			"(max_total_pages)\n",
+			(unsigned long long)i->out_max_total_pages);
+	else
+		fputs("                no module-wide cap on pinned pages\n",
+		      out);
+	if (!memlock_enforced())
+		fputs("                RLIMIT_MEMLOCK not enforced: this process "
+		      "has CAP_IPC_LOCK\n", out);
+	else if (memlock_bytes(&ml))
+		fprintf(out, "                RLIMIT_MEMLOCK %llu KiB (%llu "
+			"pages), frames and table pages count against it\n",
+			(unsigned long long)ml / 1024,
+			(unsigned long long)ml / 4096);
+	else
+		fputs("                RLIMIT_MEMLOCK unlimited\n", out);
+}
+
+static void json_modes(struct json *j, const char *key, uint32_t modes)
+{
+	unsigned int b;
+
+	json_key(j, key);
+	json_begin_array(j);
+	for (b = 0; b < 32; b++)
+		if (modes & (1u << b))
+			json_string(j, cache_mode_name(b));
+	json_end_array(j);
+}
+
+/* Leaf sizes of frames: allocated ones (4k, 2m) or imported (and 1g). */
+static void json_sizes(struct json *j, const char *key, uint64_t sizes)
+{
+	char buf[SIZE_BUF];
+	unsigned int b;
+
+	json_key(j, key);
+	json_begin_array(j);
+	for (b = 0; b < 64; b++) {
+		if (sizes & (1ULL << b)) {
+			size_text(1ULL << b, buf);
+			json_string(j, buf);
+		}
+	}
+	json_end_array(j);
 }
 
 void print_info_json(FILE *out, const char *device, const struct vmc_info *i)
@@ -882,6 +1181,7 @@ void print_info_json(FILE *out, const char *device, const struct vmc_info *i)
 	char buf[SIZE_BUF];
 	struct json j;
 	unsigned int b;
+	uint64_t ml;
 
 	json_init(&j, out);
 	json_begin_object(&j);
@@ -899,26 +1199,23 @@ void print_info_json(FILE *out, const char *device, const struct vmc_info *i)
 	json_end_array(&j);
 	json_kv_hex(&j, "va_start", i->out_va_start);
 	json_kv_hex(&j, "va_end", i->out_va_end);
-	json_key(&j, "page_sizes");
-	json_begin_array(&j);
-	for (b = 0; b < 64; b++) {
-		if (i->out_page_sizes & (1ULL << b)) {
-			size_text(1ULL << b, buf);
-			json_string(&j, buf);
-		}
-	}
-	json_end_array(&j);
-	json_key(&j, "cache_modes");
-	json_begin_array(&j);
-	for (b = 0; b < 32; b++)
-		if (i->out_cache_modes & (1u << b))
-			json_string(&j, b < VMC_NR_CACHE_MODES ?
-				    cache_names[b] : "?");
-	json_end_array(&j);
+	json_sizes(&j, "page_sizes", i->out_page_sizes);
+	json_sizes(&j, "alloc_page_sizes",
+		   i->out_page_sizes & ((1ULL << 12) | (1ULL << 21)));
+	json_sizes(&j, "import_page_sizes", i->out_page_sizes);
+	json_modes(&j, "cache_modes", i->out_cache_modes);
+	json_modes(&j, "frame_cache_modes", i->out_frame_cache_modes);
+	json_kv_bool(&j, "readonly", i->out_fd_flags & VMC_FD_READONLY);
 	json_kv_u64(&j, "max_batch_ops", i->out_max_batch_ops);
 	json_kv_u64(&j, "max_probe_len", i->out_max_probe_len);
 	json_kv_u64(&j, "max_frame_pages", i->out_max_frames);
 	json_kv_u64(&j, "max_table_pages", i->out_max_table_pages);
+	json_kv_u64(&j, "max_total_pages", i->out_max_total_pages);
+	if (memlock_bytes(&ml))
+		json_kv_u64(&j, "rlimit_memlock", ml);
+	else
+		json_kv_null(&j, "rlimit_memlock");
+	json_kv_bool(&j, "rlimit_memlock_enforced", memlock_enforced());
 	json_end_object(&j);
 	fputc('\n', out);
 }

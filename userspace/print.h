@@ -18,6 +18,7 @@
 #define PROP_BUF	16	/* "rwxad:wb" */
 #define SIZE_BUF	24	/* "0xffffffffffffffff" */
 #define ERRNO_BUF	24	/* "errno -2147483648" */
+#define CHANGE_BUF	24	/* "=rwxad:wb", "-rwxad", "?4294967295" */
 
 /* Text form with placeholders: "rw-:wb" (A and D are shown apart). */
 void prop_text(uint32_t prop, char *buf);
@@ -25,6 +26,8 @@ void prop_text(uint32_t prop, char *buf);
 void prop_json(uint32_t prop, char *buf);
 /* "4k", "2m", "1g" (any k/m/g multiple), else "0x..." */
 void size_text(uint64_t len, char *buf);
+/* CHANGE syntax: "-w", "+rx", "=r:wb", ":uc". */
+void change_text(uint32_t change, uint32_t prop, char *buf);
 /* "EINVAL", or "errno 71" for a number without a name. */
 void errno_text(int err, char *buf);
 

@@ -9,6 +9,10 @@
  * X(name, CMD, struct): name of the transport op and of vmcl_ioctl_name(),
  * the VMC_CMD_ and VMC_IOC_ suffix, the uapi structure's tag.
  *
+ * A transport written before a command existed has no op for it: the
+ * dispatcher then passes the request to the transport's raw op (handle.c),
+ * so the fake or a test wrapper answers as it would an unknown request.
+ *
  * Copyright (C) 2026 The vmcursor authors
  */
 #ifndef VMCL_COMMANDS_H
@@ -23,6 +27,7 @@
 	X(dump, DUMP, vmc_dump)						\
 	X(check, CHECK, vmc_check)					\
 	X(stats, STATS, vmc_stats)					\
-	X(bench, BENCH, vmc_bench)
+	X(bench, BENCH, vmc_bench)					\
+	X(frame_import, FRAME_IMPORT, vmc_frame_import)
 
 #endif /* VMCL_COMMANDS_H */

@@ -28,43 +28,71 @@ static const struct {
 	/* struct vmc_info */
 	{ VMC_CMD_INFO, 0, EOPNOTSUPP, "a flag is set (flags must be 0)" },
 	{ VMC_CMD_INFO, 0, EINVAL,
-	  "size is below the minimum, or __reserved is not zero" },
+	  "size is below the structure's VER1 size, or __reserved is not "
+	  "zero" },
 	/* struct vmc_frame_alloc */
 	{ VMC_CMD_FRAME_ALLOC, 0, EOPNOTSUPP,
-	  "order is neither VMC_FRAME_4K nor VMC_FRAME_2M, or a flag is set" },
+	  "order is neither VMC_FRAME_4K nor VMC_FRAME_2M, cache is not a "
+	  "mode out_frame_cache_modes lists (never VMC_CACHE_WT), or a flag "
+	  "is set" },
 	{ VMC_CMD_FRAME_ALLOC, 0, ENOMEM,
-	  "out of memory, or the space's frame cap (module parameter "
-	  "max_frame_pages) would be exceeded" },
+	  "out of memory or a limit reached: out_limit says which (the "
+	  "opener's RLIMIT_MEMLOCK, the space's max_frame_pages, the "
+	  "module's max_total_pages, or the kernel)" },
+	/* struct vmc_frame_import */
+	{ VMC_CMD_FRAME_IMPORT, 0, EFAULT,
+	  "the memory is not mapped, or not writable" },
+	{ VMC_CMD_FRAME_IMPORT, 0, EINVAL,
+	  "uaddr is not aligned to the frame size, or the memory is not one "
+	  "physically contiguous, aligned page of that size (a transparent "
+	  "or hugetlb huge page for VMC_FRAME_2M, a hugetlb page for "
+	  "VMC_FRAME_1G)" },
+	{ VMC_CMD_FRAME_IMPORT, 0, EOPNOTSUPP,
+	  "order is not VMC_FRAME_4K, VMC_FRAME_2M or VMC_FRAME_1G, cache "
+	  "is not VMC_CACHE_WB (user memory is write-back), or a flag is "
+	  "set" },
+	{ VMC_CMD_FRAME_IMPORT, 0, ENOMEM,
+	  "out of memory or a limit reached: out_limit says which (the "
+	  "pages are pinned and charged to RLIMIT_MEMLOCK and the caps like "
+	  "an allocated frame)" },
 	/* struct vmc_frame_drop */
 	{ VMC_CMD_FRAME_DROP, 0, ENOENT,
 	  "the frame handle does not exist in this file descriptor (handles "
 	  "start at 1, so 0 always gives ENOENT)" },
 	{ VMC_CMD_FRAME_DROP, 0, EINVAL,
-	  "size is below the minimum, or __reserved is not zero" },
+	  "size is below the structure's VER1 size, or __reserved is not "
+	  "zero" },
 	/* struct vmc_batch: creating the cursor */
 	{ VMC_CMD_BATCH, 0, ERANGE,
 	  "start >= end, or end is past the managed range (this covers "
 	  "kernel and non-canonical addresses); no op ran" },
 	{ VMC_CMD_BATCH, 0, EINVAL,
 	  "start or end is not 4 KiB aligned, or op_size or result_size is "
-	  "below the structure's size; no op ran" },
+	  "below its VER1 size; no op ran" },
 	{ VMC_CMD_BATCH, 0, E2BIG,
 	  "nr_ops is above VMC_MAX_BATCH_OPS, or op_size or result_size is "
-	  "above a page" },
+	  "above 4096" },
 	{ VMC_CMD_BATCH, 0, ENOMEM,
 	  "out of memory, or the cursor's reservation of up to levels - 1 "
-	  "table pages would pass the max_table_pages cap; no op ran" },
+	  "table pages would pass a limit; no op ran" },
 	{ VMC_CMD_BATCH, 0, EFAULT,
 	  "the ops or results pointer is bad (results are cleared before any "
 	  "op runs, so nothing changed)" },
 	{ VMC_CMD_BATCH, 0, EOPNOTSUPP,
 	  "an unknown flag (VMC_BATCH_STOP_ON_ERROR is the only one)" },
+	{ VMC_CMD_BATCH, 0, EBADF,
+	  "the descriptor is read-only and an op is not VMC_OP_VA, "
+	  "VMC_OP_QUERY, VMC_OP_FIND_NEXT or VMC_OP_JUMP; no op ran" },
+	{ VMC_CMD_BATCH, 0, EINTR,
+	  "a fatal signal arrived while waiting for another thread's cursor "
+	  "over an overlapping range; no op ran" },
 	/* struct vmc_op: each op's result */
 	{ VMC_CMD_BATCH, VMC_OP_MAP, ENOENT,
 	  "the frame handle is unknown (or 0) in this file descriptor" },
 	{ VMC_CMD_BATCH, VMC_OP_MAP, EINVAL,
 	  "the offset or the cursor's address is not aligned to the leaf "
-	  "size, or a field map does not use is not 0" },
+	  "size, the property's cache mode is not the frame's, or a field "
+	  "map does not use is not 0" },
 	{ VMC_CMD_BATCH, VMC_OP_MAP, ERANGE,
 	  "the leaf does not fit in its frame, or does not fit in the "
 	  "cursor's range from the cursor's address" },
@@ -73,6 +101,41 @@ static const struct {
 	  "property bits outside VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK" },
 	{ VMC_CMD_BATCH, VMC_OP_MAP, EOVERFLOW,
 	  "the frame's reference count is at its maximum" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_RANGE, ENOENT,
+	  "the frame handle is unknown (or 0) in this file descriptor" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_RANGE, EINVAL,
+	  "len is 0 or not a multiple of the leaf size, the offset or the "
+	  "cursor's address is not aligned to the leaf size, the property's "
+	  "cache mode is not the frame's, or a field map_range does not use "
+	  "is not 0" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_RANGE, ERANGE,
+	  "[offset, offset + len) does not fit in the frame, or the leaves "
+	  "pass the end of the cursor's range (those before stay mapped: "
+	  "count says how many)" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_RANGE, EOPNOTSUPP,
+	  "a leaf level the CPU cannot map, an unsupported cache mode, or "
+	  "property bits outside VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_RANGE, EOVERFLOW,
+	  "the frame's reference count is at its maximum (the leaves before "
+	  "stay mapped: count says how many)" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_FRAMES, ENOENT,
+	  "a listed frame handle is unknown (or 0) in this file descriptor "
+	  "(the frames before it stay mapped: count says how many leaves)" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_FRAMES, EINVAL,
+	  "nr is 0, the cursor's address is not aligned to the leaf size, "
+	  "a frame's cache mode is not the property's, or a field "
+	  "map_frames does not use is not 0" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_FRAMES, ERANGE,
+	  "a frame is smaller than the leaf, or the leaves pass the end of "
+	  "the cursor's range (those before stay mapped: count says how "
+	  "many)" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_FRAMES, E2BIG,
+	  "nr is above VMC_MAX_MAP_FRAMES" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_FRAMES, EFAULT,
+	  "ptr does not point to nr readable frame handles" },
+	{ VMC_CMD_BATCH, VMC_OP_MAP_FRAMES, EOPNOTSUPP,
+	  "a leaf level the CPU cannot map, an unsupported cache mode, or "
+	  "property bits outside VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK" },
 	{ VMC_CMD_BATCH, VMC_OP_JUMP, ERANGE,
 	  "the target is outside the cursor's range" },
 	{ VMC_CMD_BATCH, VMC_OP_JUMP, EINVAL,
@@ -90,14 +153,25 @@ static const struct {
 	{ VMC_CMD_BATCH, VMC_OP_PROTECT_NEXT, ERANGE,
 	  "the length passes the end of the cursor's range" },
 	{ VMC_CMD_BATCH, VMC_OP_PROTECT_NEXT, EINVAL,
-	  "the length is not a multiple of 4 KiB, or the operand has bits "
-	  "its change kind does not use" },
+	  "the length is not a multiple of 4 KiB, the operand has bits its "
+	  "change kind does not use, or the new cache mode is not the "
+	  "leaf's frame's" },
 	{ VMC_CMD_BATCH, VMC_OP_PROTECT_NEXT, EOPNOTSUPP,
 	  "an unknown change kind or cache mode, or property bits outside "
 	  "VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK" },
+	{ VMC_CMD_BATCH, VMC_OP_PROTECT_RANGE, ERANGE,
+	  "the length passes the end of the cursor's range" },
+	{ VMC_CMD_BATCH, VMC_OP_PROTECT_RANGE, EINVAL,
+	  "the length is not a multiple of 4 KiB, the operand has bits its "
+	  "change kind does not use, or a leaf's new cache mode is not its "
+	  "frame's (the leaves before it stay changed: count says how "
+	  "many)" },
+	{ VMC_CMD_BATCH, VMC_OP_PROTECT_RANGE, EOPNOTSUPP,
+	  "an unknown change kind or cache mode, or property bits outside "
+	  "VMC_PROP_FLAGS_MASK | VMC_PROP_CACHE_MASK" },
 	{ VMC_CMD_BATCH, ~0u, ENOMEM,
-	  "table-node allocation failed, or the max_table_pages cap would "
-	  "be exceeded" },
+	  "a table node could not be had: out of memory or a limit reached "
+	  "(the result's limit says which)" },
 	{ VMC_CMD_BATCH, ~0u, EINVAL,
 	  "a field the op does not use is not 0" },
 	{ VMC_CMD_BATCH, ~0u, EOPNOTSUPP,
@@ -112,6 +186,8 @@ static const struct {
 	{ VMC_CMD_PROBE, 0, EOVERFLOW, "va + len wraps around" },
 	{ VMC_CMD_PROBE, 0, ERANGE,
 	  "[va, va + len) is not inside the managed user range" },
+	{ VMC_CMD_PROBE, 0, EBADF,
+	  "VMC_PROBE_WRITE on a read-only descriptor" },
 	/* struct vmc_dump */
 	{ VMC_CMD_DUMP, 0, EINVAL,
 	  "start is not 4 KiB aligned, max_entries is 0, entry_size is "
@@ -119,15 +195,18 @@ static const struct {
 	{ VMC_CMD_DUMP, 0, ERANGE, "start is past the managed range" },
 	{ VMC_CMD_DUMP, 0, E2BIG,
 	  "max_entries is above VMC_MAX_DUMP_ENTRIES, or entry_size is "
-	  "above a page" },
+	  "above 4096" },
 	{ VMC_CMD_DUMP, 0, ENOMEM,
 	  "out of memory, or the cursor's reservation of up to levels - 1 "
-	  "table pages would pass the max_table_pages cap" },
+	  "table pages would pass a limit" },
 	/* struct vmc_check */
 	{ VMC_CMD_CHECK, 0, EFAULT, "msg is a bad pointer" },
 	/* struct vmc_stats */
 	{ VMC_CMD_STATS, 0, EOPNOTSUPP,
 	  "an unknown flag (VMC_STATS_GLOBAL is the only one)" },
+	{ VMC_CMD_STATS, 0, EPERM,
+	  "VMC_STATS_GLOBAL needs CAP_SYS_ADMIN (the same totals are in "
+	  "/sys/kernel/debug/vmcursor/stats)" },
 	/* struct vmc_bench */
 	{ VMC_CMD_BENCH, 0, EPERM, "the caller lacks CAP_SYS_ADMIN" },
 	{ VMC_CMD_BENCH, 0, EOPNOTSUPP,
@@ -141,22 +220,32 @@ static const struct {
 	  "needed)" },
 	{ VMC_CMD_BENCH, 0, EINTR,
 	  "a fatal signal arrived (checked between repetitions)" },
-	/* DOC: General ioctl format, "Errors, common to every command" */
+	/*
+	 * DOC: General ioctl format, "Errors, common to every command",
+	 * word for word (tests/test_lib.c compares them).
+	 */
 	{ ANY, 0, ENOTTY, "unknown ioctl number" },
+	{ ANY, 0, EBADF,
+	  "the descriptor is read-only and the command would change the "
+	  "space" },
 	{ ANY, 0, E2BIG,
 	  "the structure is longer than the kernel knows and the extra bytes "
-	  "are not zero; or a count exceeds its documented maximum" },
+	  "are not zero, or size is above 4096; or a count exceeds its "
+	  "documented maximum" },
 	{ ANY, 0, EOPNOTSUPP,
 	  "an unknown flag, op code, change kind or cache mode, or a page "
 	  "size or property the CPU or the space cannot map" },
 	{ ANY, 0, EINVAL,
-	  "size is below the minimum, a __reserved field is not zero, or an "
-	  "address, length or offset is not aligned as required" },
+	  "size is below the structure's VER1 size, a __reserved field is "
+	  "not zero, an address, length or offset is not aligned as "
+	  "required, or arguments contradict each other (for example a "
+	  "mapping whose cache mode is not its frame's)" },
 	{ ANY, 0, ENOENT,
 	  "the frame handle does not exist in this file descriptor" },
 	{ ANY, 0, ENOMEM,
-	  "out of memory, or a per-space cap (module parameters "
-	  "max_frame_pages, max_table_pages) would be exceeded" },
+	  "out of memory or a limit reached: out_limit says which. Only "
+	  "operations that create table nodes or frames need memory: "
+	  "read-only ops and unmaps that split nothing work at every cap" },
 	{ ANY, 0, EOVERFLOW,
 	  "address arithmetic wraps, or a frame reference count would pass "
 	  "its maximum" },
@@ -166,6 +255,11 @@ static const struct {
 	{ ANY, 0, ERANGE,
 	  "an address or length lies outside the cursor's range or the "
 	  "managed user range, or a mapping does not fit in its frame" },
+	{ ANY, 0, EINTR,
+	  "a fatal signal arrived while the command waited for another "
+	  "thread's cursor over an overlapping range" },
+	{ ANY, 0, EPERM,
+	  "the command needs CAP_SYS_ADMIN (noted where it applies)" },
 };
 
 #define NR_TEXTS	(sizeof(texts) / sizeof(texts[0]))

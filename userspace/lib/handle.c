@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The vmcursor authors
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 
@@ -24,13 +25,27 @@ int vmcl_open_transport(struct vmcl_transport *t, struct vmcl **out)
 	return 0;
 }
 
-int vmcl_open(const char *path, struct vmcl **out)
+/* The open modes ioctl.h knows: read-write, or only looking (O_RDONLY). */
+static bool mode_ok(int flags)
+{
+	return flags == O_RDWR || flags == O_RDONLY;
+}
+
+int vmcl_open_flags(const char *path, int flags, struct vmcl **out)
 {
 	struct vmcl_transport *t;
-	int err = vmcl__dev_open(path ? path : VMC_DEVICE_PATH, &t);
+	int err;
 
 	*out = NULL;
+	if (!mode_ok(flags))
+		return -EINVAL;
+	err = vmcl__dev_open(path ? path : VMC_DEVICE_PATH, flags, &t);
 	return err ? -err : vmcl_open_transport(t, out);
+}
+
+int vmcl_open(const char *path, struct vmcl **out)
+{
+	return vmcl_open_flags(path, O_RDWR, out);
 }
 
 int vmcl_open_fd(int fd, struct vmcl **out)
@@ -44,10 +59,18 @@ int vmcl_open_fd(int fd, struct vmcl **out)
 
 int vmcl_open_fake(struct vmcl **out)
 {
+	return vmcl_open_fake_flags(O_RDWR, out);
+}
+
+int vmcl_open_fake_flags(int flags, struct vmcl **out)
+{
 	struct vmcl_transport *t;
-	int err = vmcl__fake_open(&t);
+	int err;
 
 	*out = NULL;
+	if (!mode_ok(flags))
+		return -EINVAL;
+	err = vmcl__fake_open(flags == O_RDONLY, &t);
 	return err ? -err : vmcl_open_transport(t, out);
 }
 
@@ -80,12 +103,19 @@ static int neg(int err)
 	return err > 0 ? -err : err;
 }
 
+/*
+ * A transport without an op for a command (one older than the command)
+ * gets it by request number, as an unknown request: ENOTTY, or the
+ * answer of whatever it passes requests to.
+ */
 #define VMCL_IOCTL_FN(name, CMD, type)					\
 int vmcl_ioctl_##name(struct vmcl *h, struct type *arg)		\
 {									\
-	if (!h->t->ops->name)						\
-		return -ENOTTY;						\
-	return neg(h->t->ops->name(h->t, arg));				\
+	if (h->t->ops->name)						\
+		return neg(h->t->ops->name(h->t, arg));			\
+	if (h->t->ops->raw)						\
+		return neg(h->t->ops->raw(h->t, VMC_IOC_##CMD, arg));	\
+	return -ENOTTY;							\
 }
 
 VMCL_COMMANDS(VMCL_IOCTL_FN)

@@ -72,6 +72,35 @@ struct vmc_op *vmcl_op_flush(struct vmc_op *op)
 	return op_init(op, VMC_OP_FLUSH);
 }
 
+struct vmc_op *vmcl_op_map_range(struct vmc_op *op, uint32_t handle,
+				 uint64_t offset, uint64_t len,
+				 unsigned int level, uint32_t prop)
+{
+	vmcl_op_map(op, handle, offset, level, prop)->code = VMC_OP_MAP_RANGE;
+	op->len = len;
+	return op;
+}
+
+struct vmc_op *vmcl_op_map_frames(struct vmc_op *op, const uint32_t *handles,
+				  uint32_t nr, unsigned int level,
+				  uint32_t prop)
+{
+	op_init(op, VMC_OP_MAP_FRAMES);
+	op->ptr = (uintptr_t)handles;
+	op->nr = nr;
+	op->level = level;
+	op->prop = prop;
+	return op;
+}
+
+struct vmc_op *vmcl_op_protect_range(struct vmc_op *op, uint64_t len,
+				     uint32_t change, uint32_t prop)
+{
+	vmcl_op_protect_next(op, len, change, prop)->code =
+		VMC_OP_PROTECT_RANGE;
+	return op;
+}
+
 uint64_t vmcl_level_size(unsigned int level)
 {
 	return level >= 1 && level <= 3 ? 4096ULL << (9 * (level - 1)) : 0;

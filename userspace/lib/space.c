@@ -32,16 +32,58 @@ int vmcl__cached_info(struct vmcl *h, const struct vmc_info **out)
 	return err;
 }
 
+bool vmcl_readonly(struct vmcl *h)
+{
+	const struct vmc_info *info;
+
+	return !vmcl__cached_info(h, &info) &&
+	       (info->out_fd_flags & VMC_FD_READONLY);
+}
+
+/* The outputs every frame command has: handle, paddr, and the limit. */
+static int frame_out(int err, uint32_t h_out, uint64_t pa_out,
+		     uint32_t limit_out, uint32_t *handle, uint64_t *paddr,
+		     uint32_t *limit)
+{
+	*handle = err ? 0 : h_out;
+	if (paddr)
+		*paddr = err ? 0 : pa_out;
+	/* out_limit only means something with ENOMEM. */
+	if (limit)
+		*limit = err == -ENOMEM ? limit_out : VMC_LIMIT_NONE;
+	return err;
+}
+
+int vmcl_frame_alloc_cache(struct vmcl *h, unsigned int order, uint32_t cache,
+			   uint32_t *handle, uint64_t *paddr, uint32_t *limit)
+{
+	struct vmc_frame_alloc a = {
+		.size = sizeof(a), .order = order, .cache = cache,
+	};
+	int err = vmcl_ioctl_frame_alloc(h, &a);
+
+	return frame_out(err, a.out_handle, a.out_paddr, a.out_limit, handle,
+			 paddr, limit);
+}
+
 int vmcl_frame_alloc(struct vmcl *h, unsigned int order, uint32_t *handle,
 		     uint64_t *paddr)
 {
-	struct vmc_frame_alloc a = { .size = sizeof(a), .order = order };
-	int err = vmcl_ioctl_frame_alloc(h, &a);
+	return vmcl_frame_alloc_cache(h, order, VMC_CACHE_WB, handle, paddr,
+				      NULL);
+}
 
-	*handle = err ? 0 : a.out_handle;
-	if (paddr)
-		*paddr = err ? 0 : a.out_paddr;
-	return err;
+int vmcl_frame_import(struct vmcl *h, void *addr, unsigned int order,
+		      uint32_t *handle, uint64_t *paddr, uint32_t *limit)
+{
+	struct vmc_frame_import a = {
+		.size = sizeof(a), .uaddr = (uintptr_t)addr, .order = order,
+		.cache = VMC_CACHE_WB,
+	};
+	int err = vmcl_ioctl_frame_import(h, &a);
+
+	return frame_out(err, a.out_handle, a.out_paddr, a.out_limit, handle,
+			 paddr, limit);
 }
 
 int vmcl_frame_drop(struct vmcl *h, uint32_t handle)

@@ -47,15 +47,20 @@ struct vmcl_transport {
 	const struct vmcl_transport_ops *ops;
 };
 
-/* Open the device at @path: 0 and *out, or a positive errno. */
-int vmcl__dev_open(const char *path, struct vmcl_transport **out);
+/*
+ * Open the device at @path with @flags (O_RDWR, or O_RDONLY for a
+ * descriptor that may only look): 0 and *out, or a positive errno.
+ */
+int vmcl__dev_open(const char *path, int flags, struct vmcl_transport **out);
 /* A device transport over an open @fd (owned from now on), or ENOMEM. */
 int vmcl__dev_adopt(int fd, struct vmcl_transport **out);
 /*
  * The fake (the engine, in-process): 0 and *out, or a positive errno
- * (EINVAL: a VMCURSOR_FAKE_* variable has a bad value; ENOMEM).
+ * (EINVAL: a VMCURSOR_FAKE_* variable has a bad value; ENOMEM). With
+ * @readonly the engine's context is that of a descriptor opened O_RDONLY:
+ * the engine itself applies ioctl.h's open-mode rule, as the module does.
  */
-int vmcl__fake_open(struct vmcl_transport **out);
+int vmcl__fake_open(bool readonly, struct vmcl_transport **out);
 /* The same for tests: the transport, or NULL. */
 struct vmcl_transport *vmcl__fake_new(void);
 

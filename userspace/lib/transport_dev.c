@@ -88,9 +88,9 @@ int vmcl__dev_adopt(int fd, struct vmcl_transport **out)
 	return 0;
 }
 
-int vmcl__dev_open(const char *path, struct vmcl_transport **out)
+int vmcl__dev_open(const char *path, int flags, struct vmcl_transport **out)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = open(path, flags | O_CLOEXEC);
 
 	return fd < 0 ? errno : vmcl__dev_adopt(fd, out);
 }

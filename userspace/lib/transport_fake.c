@@ -198,7 +198,7 @@ static const struct vmcl_transport_ops fake_ops = {
 	.close = fake_destroy,
 };
 
-int vmcl__fake_open(struct vmcl_transport **out)
+int vmcl__fake_open(bool readonly, struct vmcl_transport **out)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 	int err;
@@ -207,7 +207,7 @@ int vmcl__fake_open(struct vmcl_transport **out)
 	if (!f)
 		return ENOMEM;
 	err = vmcl__engine_open(FAKE_MAX_TABLE_PAGES, FAKE_MAX_FRAME_PAGES,
-				&f->engine);
+				readonly, &f->engine);
 	if (err) {
 		free(f);
 		return err;
@@ -223,7 +223,7 @@ struct vmcl_transport *vmcl__fake_new(void)
 {
 	struct vmcl_transport *t;
 
-	return vmcl__fake_open(&t) ? NULL : t;
+	return vmcl__fake_open(false, &t) ? NULL : t;
 }
 
 /* The knobs below act on a fake only. */

@@ -47,7 +47,7 @@ extern "C" {
 #define VMCL_API	__attribute__((visibility("default")))
 
 /* Library version; the ABI it speaks is VMC_ABI_VERSION. */
-#define VMCL_VERSION	"0.1"
+#define VMCL_VERSION	"0.2"
 
 struct vmcl;
 
@@ -58,6 +58,13 @@ struct vmcl;
  * 0 and *out, or -errno of open(2) (-ENOENT: is vmcursor.ko loaded?).
  */
 VMCL_API int vmcl_open(const char *path, struct vmcl **out);
+/*
+ * The same with the open mode @flags: O_RDWR, or O_RDONLY for a
+ * descriptor that may only look (ioctl.h "Open mode": whatever would
+ * change the space gives -EBADF). Other values: -EINVAL. O_CLOEXEC is
+ * always added.
+ */
+VMCL_API int vmcl_open_flags(const char *path, int flags, struct vmcl **out);
 /*
  * A handle over @fd, an open file of the device (e.g. a dup() of another
  * handle's, which shares its space): the handle owns @fd from now on.
@@ -70,6 +77,12 @@ VMCL_API int vmcl_open_fd(int fd, struct vmcl **out);
  * old) has another value. One engine per process, set up by the first call.
  */
 VMCL_API int vmcl_open_fake(struct vmcl **out);
+/*
+ * The fake with an open mode, as vmcl_open_flags(): with O_RDONLY the
+ * library refuses what the mode forbids (EBADF) before the fake sees it,
+ * and the fake's test knobs are not available.
+ */
+VMCL_API int vmcl_open_fake_flags(int flags, struct vmcl **out);
 /* Close the space: every frame and mapping goes. NULL is a no-op. */
 VMCL_API void vmcl_close(struct vmcl *h);
 /* The device file descriptor, or -1 for a handle that has none (fake). */
@@ -89,6 +102,8 @@ VMCL_API int vmcl_ioctl_dump(struct vmcl *h, struct vmc_dump *arg);
 VMCL_API int vmcl_ioctl_check(struct vmcl *h, struct vmc_check *arg);
 VMCL_API int vmcl_ioctl_stats(struct vmcl *h, struct vmc_stats *arg);
 VMCL_API int vmcl_ioctl_bench(struct vmcl *h, struct vmc_bench *arg);
+VMCL_API int vmcl_ioctl_frame_import(struct vmcl *h,
+				     struct vmc_frame_import *arg);
 /*
  * The same by command number (VMC_CMD_*): -ENOTTY for a number the library
  * does not know.
@@ -110,6 +125,27 @@ VMCL_API int vmcl_info(struct vmcl *h, struct vmc_info *out);
 /* A zeroed frame of @order (VMC_FRAME_4K, VMC_FRAME_2M); @paddr may be NULL. */
 VMCL_API int vmcl_frame_alloc(struct vmcl *h, unsigned int order,
 			      uint32_t *handle, uint64_t *paddr);
+/*
+ * The same with the frame's memory type @cache: VMC_CACHE_WB, or UC or WC
+ * where VMC_IOC_INFO out_frame_cache_modes lists them (-EOPNOTSUPP
+ * otherwise, always for WT). Every mapping of the frame must use that
+ * mode. @paddr and @limit may be NULL; *limit is the enum vmc_limit that
+ * refused a -ENOMEM (VMC_LIMIT_NONE otherwise).
+ */
+VMCL_API int vmcl_frame_alloc_cache(struct vmcl *h, unsigned int order,
+				    uint32_t cache, uint32_t *handle,
+				    uint64_t *paddr, uint32_t *limit);
+/*
+ * Make memory of this process a frame (VMC_IOC_FRAME_IMPORT): @addr,
+ * aligned to the size of @order, is one 4 KiB page (VMC_FRAME_4K), one
+ * 2 MiB transparent or hugetlb page (VMC_FRAME_2M) or one 1 GiB hugetlb
+ * page (VMC_FRAME_1G); vmcl_mem_alloc() gets such memory. It is pinned
+ * and charged to RLIMIT_MEMLOCK; writes through either side show on the
+ * other. @paddr and @limit as for vmcl_frame_alloc_cache().
+ */
+VMCL_API int vmcl_frame_import(struct vmcl *h, void *addr, unsigned int order,
+			       uint32_t *handle, uint64_t *paddr,
+			       uint32_t *limit);
 VMCL_API int vmcl_frame_drop(struct vmcl *h, uint32_t handle);
 /*
  * VMC_IOC_BATCH of @nr ops over [start, end) with @flags
@@ -146,6 +182,11 @@ VMCL_API int vmcl_check(struct vmcl *h, struct vmc_check *out, char *msg,
 			size_t msg_len);
 /* This space's counters, or the module's totals with @global. */
 VMCL_API int vmcl_stats(struct vmcl *h, bool global, struct vmc_stats *out);
+/*
+ * True if the handle may only look: VMC_FD_READONLY in VMC_IOC_INFO's
+ * out_fd_flags (fetched once); false too if VMC_IOC_INFO fails.
+ */
+VMCL_API bool vmcl_readonly(struct vmcl *h);
 
 /* ---- batch op builders: one per enum vmc_op_code ------------------------ */
 
@@ -163,6 +204,24 @@ VMCL_API struct vmc_op *vmcl_op_unmap(struct vmc_op *op, uint64_t len);
 VMCL_API struct vmc_op *vmcl_op_protect_next(struct vmc_op *op, uint64_t len,
 					     uint32_t change, uint32_t prop);
 VMCL_API struct vmc_op *vmcl_op_flush(struct vmc_op *op);
+/*
+ * Range ops: many leaves in one op; one that fails part-way keeps what it
+ * did, and its result's count says how many leaves that was.
+ * map_range: [@offset, @offset + @len) of frame @handle as @len / leaf
+ * size consecutive leaves of @level. map_frames: each of the @nr frames
+ * of @handles (read by the kernel when the batch runs: keep the array)
+ * whole, in order, as leaves of @level. protect_range: @change on every
+ * leaf in [va, va + @len).
+ */
+VMCL_API struct vmc_op *vmcl_op_map_range(struct vmc_op *op, uint32_t handle,
+					  uint64_t offset, uint64_t len,
+					  unsigned int level, uint32_t prop);
+VMCL_API struct vmc_op *vmcl_op_map_frames(struct vmc_op *op,
+					   const uint32_t *handles,
+					   uint32_t nr, unsigned int level,
+					   uint32_t prop);
+VMCL_API struct vmc_op *vmcl_op_protect_range(struct vmc_op *op, uint64_t len,
+					      uint32_t change, uint32_t prop);
 /* Bytes of a leaf of @level (1..3), or 0. */
 VMCL_API uint64_t vmcl_level_size(unsigned int level);
 
@@ -217,6 +276,67 @@ VMCL_API const char *vmcl_strerror(unsigned int cmd, int err);
 VMCL_API const char *vmcl_op_strerror(unsigned int op, int err);
 /* True if ioctl.h documents @err for @cmd (its own text or the common one). */
 VMCL_API bool vmcl_err_documented(unsigned int cmd, int err);
+/* ---- memory limits (enum vmc_limit, named with ENOMEM) ------------------ */
+
+/*
+ * "RLIMIT_MEMLOCK", "max_frame_pages", "max_table_pages", "max_total_pages",
+ * "kernel" or "none"; NULL for a value ioctl.h does not define.
+ */
+VMCL_API const char *vmcl_limit_name(uint32_t limit);
+/* The sentence ioctl.h documents for @limit, or NULL. */
+VMCL_API const char *vmcl_limit_text(uint32_t limit);
+/*
+ * The limit's value in 4 KiB pages, UINT64_MAX for none: RLIMIT_MEMLOCK
+ * of this process (getrlimit(): the opener's if this process opened the
+ * handle), the caps from VMC_IOC_INFO (fetched once). -ENOENT for
+ * VMC_LIMIT_NONE and VMC_LIMIT_KERNEL, which have no value.
+ */
+VMCL_API int vmcl_limit_value(struct vmcl *h, uint32_t limit,
+			      uint64_t *pages);
+
+/* ---- memory to import ---------------------------------------------------- */
+
+/* What memory vmcl_mem_alloc() gets (@kind), or got (struct vmcl_mem). */
+enum vmcl_mem_kind {
+	VMCL_MEM_ANY = 0,	/* whatever fits the order (THP first) */
+	VMCL_MEM_PAGE,		/* an anonymous 4 KiB page */
+	VMCL_MEM_THP,		/* a transparent huge page (2 MiB) */
+	VMCL_MEM_HUGETLB,	/* a hugetlb page (2 MiB or 1 GiB) */
+};
+
+/**
+ * struct vmcl_mem - memory of this process, for vmcl_frame_import()
+ * @addr: start, aligned to @len
+ * @len: 4 KiB << @order
+ * @order: VMC_FRAME_4K, VMC_FRAME_2M or VMC_FRAME_1G
+ * @kind: what it is (enum vmcl_mem_kind, never VMCL_MEM_ANY)
+ */
+struct vmcl_mem {
+	void *addr;
+	size_t len;
+	unsigned int order;
+	unsigned int kind;
+};
+
+/*
+ * Map one page of @order of @kind, aligned and touched: 0, -EINVAL (no
+ * such kind for the order), -EOPNOTSUPP (the kernel has no such pages:
+ * THP off, no hugetlb pages of the size) or -ENOMEM (none available:
+ * e.g. an empty hugetlb pool). vmcl_mem_strerror() says which and how to
+ * get one. The memory stays mapped until vmcl_mem_free(); a frame made
+ * of it keeps its pages pinned even after that.
+ */
+VMCL_API int vmcl_mem_alloc(unsigned int order, unsigned int kind,
+			    struct vmcl_mem *m);
+VMCL_API void vmcl_mem_free(struct vmcl_mem *m);
+/* "page", "thp", "hugetlb", "any", or NULL. */
+VMCL_API const char *vmcl_mem_kind_name(unsigned int kind);
+/* Why vmcl_mem_alloc(@order, @kind) failed with @err, as a sentence. */
+VMCL_API const char *vmcl_mem_strerror(unsigned int order, unsigned int kind,
+				       int err);
+
+/* ---- errno names --------------------------------------------------------- */
+
 /* "EINVAL" for EINVAL (sign ignored), or NULL for an unknown number. */
 VMCL_API const char *vmcl_errno_name(int err);
 /* EINVAL for "EINVAL" (case-sensitive), or 0. */

@@ -124,6 +124,8 @@ int main(void)
 	register_lib_tests();
 	register_explain_tests();
 	register_fake_tests();
+	register_abi2_lib_tests();
+	register_abi2_tool_tests();
 	printf("KTAP version 1\n1..%zu\n", ncases);
 	for (i = 0; i < ncases; i++)
 		nfail += !run_case(i);

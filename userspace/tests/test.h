@@ -96,6 +96,22 @@ struct run_opts {
 /* A handle on a fresh fake (aborts if it cannot be had). */
 struct vmcl *fake_new(void);
 
+/*
+ * A fresh fake behind a test wrapper (wrap.c): wrap_fail_next() makes the
+ * next call of @cmd fail with @err and, for the frame commands, @limit in
+ * out_limit; wrap_fail_op() makes op @index of the next batch fail so;
+ * wrap_import_as_alloc() answers VMC_IOC_FRAME_IMPORT with a frame of
+ * the fake. wrap_raw_only() has no op at all: every command reaches its
+ * raw op, whose last request wrap_last_raw() tells.
+ */
+struct vmcl *wrap_new(void);
+struct vmcl *wrap_raw_only(void);
+void wrap_fail_next(struct vmcl *h, unsigned int cmd, int err, uint32_t limit);
+void wrap_fail_op(struct vmcl *h, unsigned int index, int err, uint32_t limit);
+void wrap_import_as_alloc(struct vmcl *h);
+unsigned long wrap_last_raw(struct vmcl *h);
+struct vmcl *wrap_inner(struct vmcl *h);
+
 void run_script(const char *text, const struct run_opts *o, struct run *r);
 void run_free(struct run *r);
 
@@ -117,5 +133,7 @@ void register_bench_tests(void);
 void register_lib_tests(void);
 void register_explain_tests(void);
 void register_fake_tests(void);
+void register_abi2_lib_tests(void);
+void register_abi2_tool_tests(void);
 
 #endif /* VMC_TEST_H */

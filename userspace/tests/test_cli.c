@@ -23,7 +23,7 @@ DEFINE_TEST(cli_version)
 	char *out, *err;
 
 	EXPECT_U64(run_cli(CLI("--version"), &out, &err), 0);
-	EXPECT_STR(out, "vmcursor " VMCURSOR_VERSION " (ABI version 1)\n");
+	EXPECT_STR(out, "vmcursor " VMCURSOR_VERSION " (ABI version 2)\n");
 	free(out);
 	free(err);
 	EXPECT_U64(run_cli(CLI("ver"), &out, &err), 0);	/* prefix */
@@ -45,6 +45,15 @@ DEFINE_TEST(cli_help_documents_everything)
 		"\"kind\": \"summary\", \"schema\": 1", "\"cause\"",
 		"\"kind\": \"parse_error\"", "UTF-8", "drive a live space",
 		"certain to fail", "cap_value", "dropped_at",
+		/* ABI 2 */
+		"frame NAME [4k|2m] [wb|uc|wc]", "--readonly",
+		"import NAME 4k|2m|1g [page|thp|hugetlb]",
+		"local_read NAME[+OFF] LEN", "local_write NAME[+OFF] HEX",
+		"map_range NAME[+OFF] LEN PROP [4k|2m|1g]",
+		"map_frames NAME,NAME,... PROP [4k|2m|1g]",
+		"protect_range LEN CHANGE", "fails part-way", "\"limit\"",
+		"RLIMIT_MEMLOCK", "max_total_pages", "maxima", "frame_cache_modes",
+		"1g leaves only from an imported 1 GiB page",
 	};
 	char *out, *err;
 	size_t i;
@@ -429,18 +438,51 @@ DEFINE_TEST(abuse_skips_without_device)
 	EXPECT_U64(WEXITSTATUS(status), 4);
 }
 
+/* CAP_IPC_LOCK in this process's effective set (/proc/self/status). */
+static bool has_ipc_lock(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long caps = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return caps & (1ULL << 14);
+}
+
 DEFINE_TEST(cli_info_fake)
 {
 	char *out, *err;
 
 	EXPECT_U64(run_cli(CLI("--fake", "info"), &out, &err), 0);
-	EXPECT_CONTAINS(out, "device:         fake\nABI version:    1");
-	EXPECT_CONTAINS(out, "page sizes:     4k 2m 1g\n");
+	EXPECT_CONTAINS(out, "device:         fake\nABI version:    2 (this "
+			"tool: 2)\n");
+	/* The fake's CPU has 1 GiB pages: only an import gives such a leaf. */
+	EXPECT_CONTAINS(out, "page sizes:     4k 2m 1g (1g only from an "
+			"imported 1 GiB hugetlb page)\n");
+	EXPECT_CONTAINS(out, "\nframe types:    ");
+	EXPECT_CONTAINS(out, "\ndescriptor:     read-write\n");
+	EXPECT_CONTAINS(out, "\n                RLIMIT_MEMLOCK ");
+	/* This process's own: CAP_IPC_LOCK lifts it. */
+	if (has_ipc_lock())
+		EXPECT_CONTAINS(out, "RLIMIT_MEMLOCK not enforced: this "
+				"process has CAP_IPC_LOCK\n");
+	else
+		EXPECT_NOT_CONTAINS(out, "not enforced");
 	free(out);
 	free(err);
 	EXPECT_U64(run_cli(CLI("--fake", "--json", "i"), &out, &err), 0);
 	EXPECT(json_check_lines(out) == NULL);
 	EXPECT_CONTAINS(out, "\"levels\": 4");
+	EXPECT_CONTAINS(out, "\"alloc_page_sizes\": [\"4k\", \"2m\"], "
+			"\"import_page_sizes\": [\"4k\", \"2m\", \"1g\"]");
+	EXPECT_CONTAINS(out, "\"readonly\": false");
+	EXPECT_CONTAINS(out, "\"max_total_pages\": ");
+	EXPECT_CONTAINS(out, "\"rlimit_memlock\": ");
+	EXPECT_CONTAINS(out, "\"rlimit_memlock_enforced\": ");
 	free(out);
 	free(err);
 }

@@ -253,10 +253,15 @@ static const struct perr_case perr_cases[] = {
 	{ "perr_end_with_args", "cursor 0 4k\nend now\n", 2,
 	  "'end' takes 0 arguments" },
 	{ "perr_frame_no_name", "frame\n", 1,
-	  "'frame' takes at least 1 argument (usage: frame NAME [4k|2m])" },
-	{ "perr_frame_too_many", "frame a 4k x\n", 1, "at most 2 arguments" },
+	  "'frame' takes at least 1 argument (usage: frame NAME [4k|2m] "
+	  "[wb|uc|wc])" },
+	{ "perr_frame_too_many", "frame a 4k uc x\n", 1, "at most 3 arguments" },
+	{ "perr_frame_cache_twice", "frame a uc wc\n", 1,
+	  "bad frame size or memory type 'wc'" },
+	{ "perr_frame_size_twice", "frame a 4k 2m\n", 1, "each given once" },
 	{ "perr_frame_size_1g", "frame a 1g\n", 1, "frames are 4k or 2m" },
-	{ "perr_frame_size_bad", "frame a 8k\n", 1, "bad frame size '8k'" },
+	{ "perr_frame_size_bad", "frame a 8k\n", 1,
+	  "bad frame size or memory type '8k'" },
 	{ "perr_frame_bad_name", "frame 1abc\n", 1, "bad frame name '1abc'" },
 	{ "perr_frame_keyword_name", "frame expect\n", 1,
 	  "'expect' needs an errno name" },
@@ -386,7 +391,8 @@ DEFINE_TEST(batch_ops_fields)
 		      "protect_next 4m +w\nflush\nend\n", &sc))
 		return;
 	memset(ops, 0xa5, sizeof(ops));	/* build_batch must clear */
-	build_batch(&sc, 2, handles, ops);
+	EXPECT_U64(batch_lists_len(&sc, 2), 0);
+	build_batch(&sc, 2, handles, ops, NULL);
 	EXPECT_U64(ops[0].code, VMC_OP_VA);
 	EXPECT(!memcmp(&ops[0].flags, &zero.flags,
 		       sizeof(zero) - offsetof(struct vmc_op, flags)));
@@ -429,7 +435,7 @@ DEFINE_TEST(batch_dropped_frame_handle_zero)
 	if (!parse_ok("frame a\ndrop a\ncursor 0 4k\nmap a rw\nend\n", &sc))
 		return;
 	memset(&op, 0xff, sizeof(op));
-	build_batch(&sc, 2, handles, &op);
+	build_batch(&sc, 2, handles, &op, NULL);
 	EXPECT_U64(op.code, VMC_OP_MAP);
 	EXPECT_U64(op.handle, 0);
 	script_free(&sc);

@@ -84,7 +84,7 @@ int vmcl__engine_init(void)
 }
 
 int vmcl__engine_open(uint64_t max_table_pages, uint64_t max_frame_pages,
-		      struct vmcl_engine_file **out)
+		      bool readonly, struct vmcl_engine_file **out)
 {
 	struct vmcl_engine_file *f;
 	int err = vmcl__engine_init();
@@ -95,7 +95,7 @@ int vmcl__engine_open(uint64_t max_table_pages, uint64_t max_frame_pages,
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return ENOMEM;
-	f->vf = vmc_file_create(max_table_pages, max_frame_pages, false);
+	f->vf = vmc_file_create(max_table_pages, max_frame_pages, readonly);
 	if (IS_ERR(f->vf)) {
 		err = -PTR_ERR(f->vf);
 		free(f);

@@ -23,9 +23,12 @@ struct vmcl_engine_file;
  * engine's log reach stderr. 0 or a positive errno (EINVAL: a bad value).
  */
 int vmcl__engine_init(void);
-/* A new space with these caps: 0 and *out, or a positive errno. */
+/*
+ * A new space with these caps, as if opened O_RDONLY when @readonly:
+ * 0 and *out, or a positive errno.
+ */
 int vmcl__engine_open(uint64_t max_table_pages, uint64_t max_frame_pages,
-		      struct vmcl_engine_file **out);
+		      bool readonly, struct vmcl_engine_file **out);
 /* Tear it down; every frame and table page is freed. */
 void vmcl__engine_close(struct vmcl_engine_file *f);
 /* vmc_file_ioctl(): 0 or a positive errno, as ioctl(2) would give. */

@@ -9,6 +9,10 @@ import sys
 import traceback
 
 
+class Skip(Exception):
+    """Raised by a test that cannot run here: "ok N name # SKIP reason"."""
+
+
 def device(fn):
     """Mark a test as meaningful on the real device too."""
     fn.device = True
@@ -29,6 +33,10 @@ def run(modules, open_space, on_device):
     for i, (name, fn) in enumerate(tests, 1):
         try:
             fn(open_space)
+        except Skip as e:
+            print('ok %d %s # SKIP %s' % (i, name, e))
+            sys.stdout.flush()
+            continue
         except Exception:  # noqa: BLE001 - any failure fails the case only
             failed += 1
             for line in traceback.format_exc().rstrip().split('\n'):

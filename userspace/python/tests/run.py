@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(HERE))  # the vmcursor package
 sys.path.insert(0, HERE)
 
 import ktap  # noqa: E402
+import test_abi2  # noqa: E402
 import test_session  # noqa: E402
 import vmcursor  # noqa: E402
 
@@ -26,10 +27,11 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
 
-    def open_space():
-        return vmcursor.Session(device=dev) if dev else \
-            vmcursor.Session(fake=True)
-    return ktap.run([test_session], open_space, on_device=dev is not None)
+    def open_space(**kw):
+        return vmcursor.Session(device=dev, **kw) if dev else \
+            vmcursor.Session(fake=True, **kw)
+    return ktap.run([test_session, test_abi2], open_space,
+                    on_device=dev is not None)
 
 
 if __name__ == '__main__':

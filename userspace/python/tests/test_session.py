@@ -27,12 +27,19 @@ def raises(err, fn, *args, **kw):
 
 
 def test_uapi_layout(space):
-    # The C sizes (ioctl.h on x86-64); tests/test_lib.c checks the same.
-    for st, size in ((U.Info, 80), (U.Op, 48), (U.OpResult, 64),
-                     (U.Mapping, 48), (U.Check, 56), (U.Stats, 104)):
+    # The C sizes (ioctl.h on x86-64, ABI 2); tests/test_lib.c checks the
+    # same.
+    for st, size in ((U.Info, 96), (U.Op, 64), (U.OpResult, 64),
+                     (U.Mapping, 48), (U.Check, 56), (U.Stats, 128)):
         eq(C.sizeof(st), size, st.__name__)
     eq(U.OpResult.level.offset, 56, 'vmc_op_result.level')
+    eq(U.OpResult.limit.offset, 60, 'vmc_op_result.limit')
     eq(U.Info.out_max_table_pages.offset, 72, 'vmc_info.out_max_table_pages')
+    eq(U.Info.out_frame_cache_modes.offset, 80, 'VMC_INFO_SIZE_V1')
+    eq(U.Info.out_max_total_pages.offset, 88, 'vmc_info.out_max_total_pages')
+    eq(U.Op.ptr.offset, 48, 'VMC_OP_SIZE_V1')
+    eq(U.Stats.out_max_window_ns.offset, 104, 'VMC_STATS_SIZE_V1')
+    eq(U.ABI_VERSION, 2, 'ABI version')
 
 
 @device
@@ -182,6 +189,9 @@ def test_stats(space):
             0).unmap(0x1000).run()
         st = s.stats()
         eq((st['maps'], st['unmapped'], st['frames']), (2, 1, 1), 'stats')
+        for k in ('max_window_ns', 'max_dispatch_ns', 'max_nosched_ns'):
+            if k not in st:
+                raise AssertionError('no %s in stats' % k)
 
 
 def test_props(space):

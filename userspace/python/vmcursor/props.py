@@ -35,6 +35,25 @@ def prop_text(v):
                           'x' if v & U.PROP_X else '-', cache)
 
 
+def cache(c):
+    """A cache mode from "wb", "wt", "wc", "uc" (or a CACHE_* value)."""
+    if isinstance(c, int):
+        return c
+    if c.lower() not in _CACHES:
+        raise ValueError('bad cache mode %r' % c)
+    return _CACHES[c.lower()]
+
+
+ORDERS = {'4k': U.FRAME_4K, '2m': U.FRAME_2M, '1g': U.FRAME_1G}
+
+
+def order(size):
+    """A frame order from "4k", "2m", "1g" (or a FRAME_* value)."""
+    if isinstance(size, int):
+        return size
+    return ORDERS[size.lower()]
+
+
 def level(size):
     """Leaf level from "4k"/"2m"/"1g", a level 1..3 or a size in bytes."""
     if isinstance(size, str):

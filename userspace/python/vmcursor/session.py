@@ -1,18 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 """Session: one address space, kept open while the caller's code runs."""
 import ctypes as C
+import os
 
 from . import _lib, _uapi as U
-from .errors import VmcursorError, check
-from .props import prop as _prop, level as _level, change as _change
+from .errors import VmcursorError, check, limit_name
+from .props import prop as _prop, level as _level, change as _change, \
+    cache as _cache, order as _order
 
 
 class OpResult:
     """The result of one batch op.
 
     code: the op code; error: 0 or the errno; ran: the kernel ran it;
-    va, end, count, handle, prop, offset, paddr, level: as struct
-    vmc_op_result; found, mapped, tracked: its flags.
+    va, end, count, handle, prop, offset, paddr, level, limit: as struct
+    vmc_op_result (count: leaves a range op mapped or changed, also when
+    it failed part-way; limit: with ENOMEM, enum vmc_limit); found,
+    mapped, tracked: its flags.
     """
 
     def __init__(self, op, r):
@@ -23,7 +27,7 @@ class OpResult:
         self.mapped = bool(r.flags & U.RES_MAPPED)
         self.tracked = bool(r.flags & U.RES_TRACKED)
         for f in ('va', 'end', 'count', 'handle', 'prop', 'offset', 'paddr',
-                  'level'):
+                  'level', 'limit'):
             setattr(self, f, getattr(r, f))
 
     def __repr__(self):
@@ -45,6 +49,7 @@ class Cursor:
         self.ops = []
         self.results = None
         self.nr_done = 0
+        self._keep = []     # handle arrays of map_frames, until run()
 
     def _add(self, code, **fields):
         if len(self.ops) >= U.MAX_BATCH_OPS:
@@ -69,6 +74,19 @@ class Cursor:
         return self._add(U.OP_MAP, handle=handle, offset=offset,
                          level=_level(size), prop=_prop(prop))
 
+    def map_range(self, handle, length, prop='rw', size='4k', offset=0):
+        """[offset, offset + length) of the frame as leaves of @size."""
+        return self._add(U.OP_MAP_RANGE, handle=handle, offset=offset,
+                         len=length, level=_level(size), prop=_prop(prop))
+
+    def map_frames(self, handles, prop='rw', size='4k'):
+        """Each frame of @handles whole, in order, as leaves of @size."""
+        arr = (C.c_uint32 * max(len(handles), 1))(*handles)
+        self._keep.append(arr)
+        return self._add(U.OP_MAP_FRAMES, ptr=C.addressof(arr),
+                         nr=len(handles), level=_level(size),
+                         prop=_prop(prop))
+
     def unmap(self, length):
         return self._add(U.OP_UNMAP, len=length)
 
@@ -76,6 +94,13 @@ class Cursor:
         kind, operand = _change(change) if isinstance(change, str) \
             else change
         return self._add(U.OP_PROTECT_NEXT, len=length, change=kind,
+                         prop=operand)
+
+    def protect_range(self, length, change):
+        """@change on every leaf in [cursor, cursor + length)."""
+        kind, operand = _change(change) if isinstance(change, str) \
+            else change
+        return self._add(U.OP_PROTECT_RANGE, len=length, change=kind,
                          prop=operand)
 
     def flush(self):
@@ -97,21 +122,84 @@ class Cursor:
         return False
 
 
+class UserMemory:
+    """Memory of this process that import_frame() accepts: one anonymous
+    4 KiB page, one 2 MiB page (a transparent huge page or a hugetlb page)
+    or one 1 GiB hugetlb page, aligned and touched (libvmcursor's
+    vmcl_mem_alloc()). Index and slice it like a bytearray; close() (or
+    the end of a with block) unmaps it.
+
+    size: "4k", "2m" or "1g"; kind: "any", "page", "thp" or "hugetlb".
+    OSError when there is no such page, with libvmcursor's reason.
+    """
+
+    _KINDS = {'any': U.MEM_ANY, 'page': U.MEM_PAGE, 'thp': U.MEM_THP,
+              'hugetlb': U.MEM_HUGETLB}
+
+    def __init__(self, size='4k', kind='any'):
+        self._lib = _lib.lib()
+        self._m = U.Mem()
+        order = _order(size)
+        k = self._KINDS[kind]
+        ret = self._lib.vmcl_mem_alloc(order, k, C.byref(self._m))
+        if ret < 0:
+            raise OSError(-ret, self._lib.vmcl_mem_strerror(
+                order, k, ret).decode())
+        self.order = order
+        self.kind = self._lib.vmcl_mem_kind_name(self._m.kind).decode()
+        self._view = memoryview((C.c_char * self._m.len).from_address(
+            self._m.addr)).cast('B')
+
+    @property
+    def address(self):
+        return self._m.addr
+
+    def __len__(self):
+        return self._m.len
+
+    def __getitem__(self, i):
+        v = self._view[i]
+        return bytes(v) if isinstance(i, slice) else v
+
+    def __setitem__(self, i, value):
+        self._view[i] = value
+
+    def close(self):
+        if self._m.addr:
+            self._view.release()
+            self._lib.vmcl_mem_free(C.byref(self._m))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        if getattr(self, '_m', None) is not None and self._m.addr:
+            self.close()
+
+
 class Session:
     """One address space: one open() of the device (or the fake).
 
     Use it as a context manager, or call close(). Every method that fails
     raises VmcursorError with the errno and the ABI's sentence for it.
+    With readonly=True the descriptor is opened O_RDONLY: it may only
+    look, and whatever would change the space raises EBADF.
     """
 
-    def __init__(self, device=None, fake=False):
+    def __init__(self, device=None, fake=False, readonly=False):
         self._lib = _lib.lib()
         self._h = C.c_void_p()
+        self._imports = {}
+        mode = os.O_RDONLY if readonly else os.O_RDWR
         if fake:
-            ret = self._lib.vmcl_open_fake(C.byref(self._h))
+            ret = self._lib.vmcl_open_fake_flags(mode, C.byref(self._h))
         else:
             path = (device or U.DEVICE_PATH).encode()
-            ret = self._lib.vmcl_open(path, C.byref(self._h))
+            ret = self._lib.vmcl_open_flags(path, mode, C.byref(self._h))
         if ret < 0:
             raise OSError(-ret, 'cannot open %s' % (
                 'the fake' if fake else device or U.DEVICE_PATH))
@@ -125,6 +213,7 @@ class Session:
         if self._h:
             self._lib.vmcl_close(self._h)
             self._h = C.c_void_p()
+            self._imports = {}
 
     def __enter__(self):
         return self
@@ -147,6 +236,11 @@ class Session:
     def transport(self):
         return self._lib.vmcl_transport_name(self.handle).decode()
 
+    @property
+    def readonly(self):
+        """The descriptor may only look (VMC_FD_READONLY)."""
+        return bool(self.info['fd_flags'] & U.FD_READONLY)
+
     # -- commands ------------------------------------------------------------
 
     def get_info(self):
@@ -156,13 +250,51 @@ class Session:
         return {f[4:]: getattr(i, f) for f, _ in U.Info._fields_
                 if f.startswith('out_')}
 
-    def frame(self, size='4k'):
-        """A zeroed 4 KiB or 2 MiB frame; returns its handle."""
+    def frame(self, size='4k', cache='wb'):
+        """A zeroed 4 KiB or 2 MiB frame of memory type @cache ("wb", or
+        "uc" or "wc" where info['frame_cache_modes'] lists them); returns
+        its handle. Every mapping of it must use that cache mode."""
         order = {'4k': U.FRAME_4K, '2m': U.FRAME_2M}.get(size, size)
-        h, paddr = C.c_uint32(), C.c_uint64()
-        check(self._lib.vmcl_frame_alloc(self.handle, order, C.byref(h),
-                                         C.byref(paddr)), U.CMD_FRAME_ALLOC)
+        h, paddr, limit = C.c_uint32(), C.c_uint64(), C.c_uint32()
+        check(self._lib.vmcl_frame_alloc_cache(
+            self.handle, order, _cache(cache), C.byref(h), C.byref(paddr),
+            C.byref(limit)), U.CMD_FRAME_ALLOC, limit=limit.value)
         return h.value
+
+    def import_frame(self, buf, size='4k', offset=0):
+        """Make memory of this process a frame; returns its handle.
+
+        @buf: a UserMemory, or any writable buffer (an mmap, a bytearray,
+        a ctypes array) whose bytes [offset, offset + size) are one page
+        of that size, aligned: a 4 KiB page, a 2 MiB transparent or
+        hugetlb page, a 1 GiB hugetlb page. Writes on either side show on
+        the other. The session keeps the buffer exported (an mmap cannot
+        be closed) until it closes; the kernel keeps the pages pinned
+        while a leaf maps them.
+        """
+        order = _order(size)
+        length = 4096 << order
+        if isinstance(buf, UserMemory):
+            view, addr = buf, buf.address + offset
+            if offset + length > len(buf):
+                raise ValueError('the memory is smaller than %s' % size)
+        else:
+            view = (C.c_char * length).from_buffer(buf, offset)
+            addr = C.addressof(view)
+        h, paddr, limit = C.c_uint32(), C.c_uint64(), C.c_uint32()
+        check(self._lib.vmcl_frame_import(
+            self.handle, addr, order, C.byref(h), C.byref(paddr),
+            C.byref(limit)), U.CMD_FRAME_IMPORT, limit=limit.value)
+        self._imports[h.value] = view
+        return h.value
+
+    def limit_value(self, limit):
+        """The value of an enum vmc_limit in 4 KiB pages (None: no limit):
+        RLIMIT_MEMLOCK of this process, or a cap from VMC_IOC_INFO."""
+        v = C.c_uint64()
+        check(self._lib.vmcl_limit_value(self.handle, limit, C.byref(v)),
+              U.CMD_INFO)
+        return None if v.value == (1 << 64) - 1 else v.value
 
     def drop(self, handle):
         """Drop a frame handle; its mappings stay."""
@@ -193,7 +325,7 @@ class Session:
             for i, r in enumerate(results):
                 if r.error:
                     raise VmcursorError(r.error, U.CMD_BATCH, op=r.code,
-                                        index=i)
+                                        index=i, limit=r.limit)
         return results, done.value
 
     def read(self, va, length):
