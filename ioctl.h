@@ -21,7 +21,7 @@
  * Every ioctl takes a pointer to a structure that starts with a __u32 @size
  * (the caller's sizeof) and a __u32 @flags. Sizes, one rule for every
  * command: @size must be at least the structure's size in ABI version 1
- * (VMC_<NAME>_SIZE_VER1 below), outputs included, so that every result
+ * (VMC_<NAME>_SIZE_V1 below), outputs included, so that every result
  * has somewhere to go; fields appended since read as zero from a caller
  * that passes the older size; a longer structure is accepted if the bytes
  * the kernel does not know are zero; @size is at most 4096. Fields named
@@ -261,7 +261,8 @@ struct vmc_frame_alloc {
  * The pin is released when the frame's last reference goes, after the
  * TLB flush covering its last mapping; the process's own mapping is
  * unaffected throughout. Errors: EFAULT (not mapped, or not writable),
- * EINVAL, EOPNOTSUPP, ENOMEM.
+ * EINVAL, EOPNOTSUPP, ENOMEM, EBUSY (a page of the range already belongs
+ * to an imported frame: one page is one frame).
  */
 struct vmc_frame_import {
 	__u32 size;
