@@ -1031,43 +1031,112 @@ static unsigned long vmc_chunk_get(const struct vmc_item *items,
 	return k;
 }
 
+/* Make the leaf bits the cursor caches those of @item. */
+static void vmc_leaf_bits_for(struct vmc_cursor *c, const struct vmc_item *item)
+{
+	if (vmc_leaf_key(item) != c->leaf_key) {
+		c->leaf_bits = vmc_pte_leaf_bits(item->level, item->prop,
+						 vmc_item_leaf(item));
+		c->leaf_key = vmc_leaf_key(item);
+	}
+}
+
+/*
+ * Store @new into @slot at @va; true if it replaced an entry, which is
+ * then retired (its flush issued, its release queued).
+ */
+static bool vmc_store_leaf(struct vmc_cursor *c, u64 *slot, u64 new, u64 va)
+{
+	u64 old = vmc_pte_read(slot);
+
+	/* The MMU never writes an absent entry: a plain store suffices. */
+	if (!old) {
+		WRITE_ONCE(*slot, new);
+		return false;
+	}
+	old = xchg(slot, new);
+	vmc_retire(c, old, c->level, va);
+	return true;
+}
+
+/* After @k leaves from the cursor's slot on, @added of them new: move on. */
+static void vmc_filled(struct vmc_cursor *c, unsigned long k,
+		       unsigned long added, u32 prop)
+{
+	/* Other cursors may change other entries of this node: atomic. */
+	if (added)
+		atomic_add(added, &c->path[c->level - 1]->nr_children);
+	trace_vmcursor_map(c->space->id, c->va, k, c->level, prop);
+	c->va += (k - 1) * vmc_page_size(c->level);
+	c->maps += k;
+	c->steps += k;
+	vmc_move_forward(c);
+}
+
 /* Write @k leaves into consecutive slots of the node at the cursor. */
 static bool vmc_fill_slots(struct vmc_cursor *c, const struct vmc_item *items,
 			   unsigned long k)
 {
-	struct vmc_node *node = c->path[c->level - 1];
-	u64 *slot = vmc_cur_slot(c), size = vmc_page_size(c->level), old, new;
-	bool replaced = false;
-	unsigned long j, added = 0;
+	u64 *slot = vmc_cur_slot(c), size = vmc_page_size(c->level);
+	unsigned long j, replaced = 0;
 
 	for (j = 0; j < k; j++, slot++) {
-		if (vmc_leaf_key(&items[j]) != c->leaf_key) {
-			c->leaf_bits = vmc_pte_leaf_bits(items[j].level,
-							 items[j].prop,
-							 vmc_item_leaf(&items[j]));
-			c->leaf_key = vmc_leaf_key(&items[j]);
-		}
-		new = vmc_pte_leaf(items[j].pa, c->leaf_bits);
-		/* The MMU never writes an absent entry: a plain store suffices. */
-		old = vmc_pte_read(slot);
-		if (!old) {
-			WRITE_ONCE(*slot, new);
-			added++;
-			continue;
-		}
-		old = xchg(slot, new);
-		vmc_retire(c, old, c->level, c->va + j * size);
-		replaced = true;
+		vmc_leaf_bits_for(c, &items[j]);
+		replaced += vmc_store_leaf(c, slot,
+					   vmc_pte_leaf(items[j].pa, c->leaf_bits),
+					   c->va + j * size);
 	}
-	/* Other cursors may change other entries of this node: atomic. */
-	if (added)
-		atomic_add(added, &node->nr_children);
-	trace_vmcursor_map(c->space->id, c->va, k, c->level, items[0].prop);
-	c->va += (k - 1) * size;
-	c->maps += k;
-	c->steps += k;
-	vmc_move_forward(c);
+	vmc_filled(c, k, k - replaced, items[0].prop);
 	return replaced;
+}
+
+/*
+ * Write @k leaves like @first at consecutive physical addresses into
+ * consecutive slots: the entry of the next leaf is the previous one plus
+ * the leaf size, as the address field holds the physical address.
+ */
+static bool vmc_fill_run(struct vmc_cursor *c, const struct vmc_item *first,
+			 unsigned long k)
+{
+	u64 *slot = vmc_cur_slot(c), size = vmc_page_size(c->level), new;
+	unsigned long j, replaced = 0;
+
+	vmc_leaf_bits_for(c, first);
+	new = vmc_pte_leaf(first->pa, c->leaf_bits);
+	for (j = 0; j < k; j++, new += size)
+		if (unlikely(vmc_pte_read(&slot[j])))
+			replaced += vmc_store_leaf(c, &slot[j], new,
+						   c->va + j * size);
+		else
+			WRITE_ONCE(slot[j], new);
+	vmc_filled(c, k, k - replaced, first->prop);
+	return replaced;
+}
+
+/*
+ * Leaves of @level from the cursor on, at most @n, that stay in the
+ * cursor's current table and range.
+ */
+static unsigned long vmc_chunk_room(const struct vmc_cursor *c, int level,
+				    unsigned long n)
+{
+	u64 k = min_t(u64, n, VMC_PTES_PER_NODE - vmc_pte_index(c->va, level));
+
+	return min_t(u64, k, (c->end - c->va) >> vmc_level_shift(level));
+}
+
+/* Reserve the tables down to @level at the cursor, and descend. */
+static int vmc_map_descend(struct vmc_cursor *c, int level)
+{
+	struct vmc_plan plan = {};
+	int err;
+
+	if (c->level != level)
+		vmc_plan_descend(c, c->va, level, &plan);
+	err = vmc_plan_reserve(c, &plan, NULL);
+	if (!err)
+		vmc_descend(c, level);
+	return err;
 }
 
 /**
@@ -1104,34 +1173,109 @@ int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
 	*done = 0;
 	while (*done < n) {
 		const struct vmc_item *it = &items[*done];
-		struct vmc_plan plan = {};
 		int level = it->level;
 
 		err = vmc_check_slot(c, it);
 		if (err)
 			break;
 		/* A chunk: the item's table, as far as the range goes. */
-		k = min_t(u64, n - *done, VMC_PTES_PER_NODE -
-			  vmc_pte_index(c->va, level));
-		k = min_t(u64, k, (c->end - c->va) >> vmc_level_shift(level));
+		k = vmc_chunk_room(c, level, n - *done);
 		k = vmc_chunk_valid(it, k);
 		k = vmc_chunk_get(it, k);
 		if (!k) {
 			err = -EOVERFLOW;
 			break;
 		}
-		if (c->level != level)
-			vmc_plan_descend(c, c->va, level, &plan);
-		err = vmc_plan_reserve(c, &plan, NULL);
+		err = vmc_map_descend(c, level);
 		if (err) {
 			vmc_chunk_put(it, k);
 			break;
 		}
-		vmc_descend(c, level);
 		replaced |= vmc_fill_slots(c, it, k);
 		*done += k;
 	}
 	/* vostd dispatches each replaced entry's flush before map returns. */
+	if (replaced)
+		vmc_flusher_dispatch(&c->flusher);
+	vmc_cursor_check(c);
+	return err;
+}
+
+/*
+ * How many leaves of a run starting with the valid @it, at most @k, are
+ * valid too: they differ from it only in their physical address, so only
+ * MAXPHYADDR and the end of the frame can stop them.
+ */
+static unsigned long vmc_run_valid(const struct vmc_item *it, unsigned long k)
+{
+	unsigned int shift = vmc_level_shift(it->level);
+	u64 fit = (vmc_fmt.pa_limit - it->pa) >> shift;
+
+	if (it->frame)
+		fit = min_t(u64, fit, (__vmc_frame_pa(it->frame) +
+				       __vmc_frame_size(it->frame) - it->pa) >> shift);
+	return min_t(u64, k, fit);
+}
+
+/* Take @k references on @frame (if any); fewer only near the maximum. */
+static unsigned long vmc_run_get(struct vmc_frame *frame, unsigned long k)
+{
+	unsigned long j;
+
+	if (!frame || !vmc_frame_get(frame, k))
+		return k;
+	for (j = 0; j < k && !vmc_frame_get(frame, 1); j++)
+		;
+	return j;
+}
+
+/**
+ * vmc_cursor_map_run() - map @n leaves at consecutive physical addresses
+ * @c: the cursor
+ * @first: the first leaf; leaf i maps @first->pa + i * its size, with
+ *	@first's level, property and frame
+ * @n: number of leaves
+ * @done: set to the number of leaves mapped
+ *
+ * Goes past OSTD: the same as vmc_cursor_map_many() of the @n items, but
+ * without them: each table's leaves are checked, referenced (one atomic
+ * per table) and written in one loop, the next entry computed from the
+ * previous one. This is how a buffer (a frame, or part of one) is mapped.
+ * Preconditions: those of vmc_cursor_map(), for each leaf in turn.
+ * Postconditions: those of vmc_cursor_map_many() for those items.
+ * Context: while the cursor lives; interrupts enabled.
+ * Return: 0, or the errno of leaf *@done as for vmc_cursor_map().
+ */
+int vmc_cursor_map_run(struct vmc_cursor *c, const struct vmc_item *first,
+		       unsigned long n, unsigned long *done)
+{
+	u64 size = vmc_page_size(first->level);
+	struct vmc_item it = *first;
+	bool replaced = false;
+	unsigned long k;
+	int err = 0;
+
+	*done = 0;
+	while (*done < n) {
+		it.pa = first->pa + *done * size;
+		err = vmc_check_slot(c, &it);
+		if (err)
+			break;
+		k = vmc_chunk_room(c, it.level, n - *done);
+		k = vmc_run_get(it.frame, vmc_run_valid(&it, k));
+		if (!k) {
+			err = -EOVERFLOW;
+			break;
+		}
+		err = vmc_map_descend(c, it.level);
+		if (err) {
+			if (it.frame)
+				vmc_frame_put(it.frame, k);
+			break;
+		}
+		replaced |= vmc_fill_run(c, &it, k);
+		*done += k;
+	}
 	if (replaced)
 		vmc_flusher_dispatch(&c->flusher);
 	vmc_cursor_check(c);

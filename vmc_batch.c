@@ -20,9 +20,6 @@
 #include "pt.h"
 #include "vmc_dev.h"
 
-/* Items a range op hands to vmc_cursor_map_many() at a time: one table. */
-#define VMC_RANGE_CHUNK		VMC_PTES_PER_NODE
-
 /**
  * struct vmc_batch_ctx - one batch's working memory, a single allocation
  * @ops: the ops, copied in
@@ -30,7 +27,6 @@
  * @frames: the frame each map op uses (a reference is held on it)
  * @owns: this op took the reference (else it shares the op before's)
  * @pre_err: each op's error found before the cursor exists
- * @items: scratch items for range ops
  * @c: the cursor
  */
 struct vmc_batch_ctx {
@@ -39,7 +35,6 @@ struct vmc_batch_ctx {
 	struct vmc_frame **frames;
 	bool *owns;
 	int *pre_err;
-	struct vmc_item *items;
 	struct vmc_cursor *c;
 };
 
@@ -189,27 +184,14 @@ static int vmc_op_map(struct vmc_cursor *c, const struct vmc_op *op,
 	return err ?: vmc_cursor_map(c, &item);
 }
 
-/*
- * Map @n consecutive leaves like @first, at consecutive physical
- * addresses from its on, VMC_RANGE_CHUNK at a time; add them to *@count.
- */
-static int vmc_map_leaves(struct vmc_cursor *c, struct vmc_item *items,
-			  const struct vmc_item *first, u64 n, u64 *count)
+/* Map @n leaves like @first at consecutive addresses; add to *@count. */
+static int vmc_map_leaves(struct vmc_cursor *c, const struct vmc_item *first,
+			  u64 n, u64 *count)
 {
-	u64 size = vmc_page_size(first->level), i = 0;
-	unsigned long k, j, done;
-	int err = 0;
+	unsigned long done;
+	int err = vmc_cursor_map_run(c, first, n, &done);
 
-	while (i < n && !err) {
-		k = min_t(u64, n - i, VMC_RANGE_CHUNK);
-		for (j = 0; j < k; j++) {
-			items[j] = *first;
-			items[j].pa = first->pa + (i + j) * size;
-		}
-		err = vmc_cursor_map_many(c, items, k, &done);
-		*count += done;
-		i += done;
-	}
+	*count += done;
 	return err;
 }
 
@@ -228,7 +210,7 @@ static int vmc_op_map_range(struct vmc_batch_ctx *b, const struct vmc_op *op,
 	err = vmc_op_item(frame, op->offset, op->level, op->prop, &first);
 	if (err)
 		return err;
-	return vmc_map_leaves(b->c, b->items, &first, op->len / size,
+	return vmc_map_leaves(b->c, &first, op->len / size,
 			      &r->count);
 }
 
@@ -258,7 +240,7 @@ static int vmc_op_map_frames(struct vmc_batch_ctx *b, struct vmc_file *vf,
 		}
 		err = vmc_op_item(frame, 0, op->level, op->prop, &first);
 		if (!err)
-			err = vmc_map_leaves(b->c, b->items, &first,
+			err = vmc_map_leaves(b->c, &first,
 					     vmc_frame_size(frame) / size,
 					     &r->count);
 		vmc_frame_put(frame, 1);
@@ -358,17 +340,15 @@ static void vmc_batch_put_frames(struct vmc_batch_ctx *b, u32 nr)
 }
 
 /*
- * Everything a batch needs, in one allocation: the cursor, the range
- * ops' scratch, then per op its copy, result, frame, ownership and early
- * error. Only what is read before written is zeroed.
+ * Everything a batch needs, in one allocation: the cursor, then per op
+ * its copy, result, frame, ownership and early error. Only what is read before written is zeroed.
  */
 static void *vmc_batch_alloc(struct vmc_batch_ctx *b, u32 nr)
 {
-	size_t off_items, off_ops, off_res, off_frames, off_owns, off_err, end;
+	size_t off_ops, off_res, off_frames, off_owns, off_err, end;
 	char *mem;
 
-	off_items = ALIGN(sizeof(*b->c), 8);
-	off_ops = off_items + VMC_RANGE_CHUNK * sizeof(*b->items);
+	off_ops = ALIGN(sizeof(*b->c), 8);
 	off_res = off_ops + (size_t)nr * sizeof(*b->ops);
 	off_frames = off_res + (size_t)nr * sizeof(*b->res);
 	off_owns = off_frames + (size_t)nr * sizeof(*b->frames);
@@ -379,7 +359,6 @@ static void *vmc_batch_alloc(struct vmc_batch_ctx *b, u32 nr)
 		return NULL;
 	memset(mem + off_res, 0, end - off_res);
 	b->c = (struct vmc_cursor *)mem;
-	b->items = (struct vmc_item *)(mem + off_items);
 	b->ops = (struct vmc_op *)(mem + off_ops);
 	b->res = (struct vmc_op_result *)(mem + off_res);
 	b->frames = (struct vmc_frame **)(mem + off_frames);

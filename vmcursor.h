@@ -396,6 +396,8 @@ int vmc_cursor_jump(struct vmc_cursor *c, u64 va);
 int vmc_cursor_map(struct vmc_cursor *c, const struct vmc_item *item);
 int vmc_cursor_map_many(struct vmc_cursor *c, const struct vmc_item *items,
 			unsigned long n, unsigned long *done);
+int vmc_cursor_map_run(struct vmc_cursor *c, const struct vmc_item *first,
+		       unsigned long n, unsigned long *done);
 int vmc_cursor_unmap(struct vmc_cursor *c, u64 len, u64 *count);
 int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 			    const struct vmc_protect_op *op,

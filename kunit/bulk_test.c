@@ -477,10 +477,40 @@ static void bulk_map_many_refcount_limit(struct kunit *test)
 	vt_check(test);
 }
 
+/*
+ * map_run over a 2 MiB frame as 4 KiB leaves, across a level-1 and a
+ * level-2 table boundary, one leaf past the frame: the 512 inside are
+ * mapped with one reference each, the 513th fails -ERANGE with nothing
+ * changed, and the cursor stands after the last leaf mapped.
+ */
+static void bulk_map_run_frame_edge(struct kunit *test)
+{
+	struct vmc_frame *g = vt_frame(test, 9);
+	u64 start = VT_1G - 256 * VT_4K, refs = vmc_frame_refcount(g);
+	struct vmc_item first = {
+		.frame = g, .pa = vmc_frame_pa(g), .level = 1, .prop = VT_RW,
+	};
+	struct vmc_cursor *c = vt_cursor(test, start, start + 2 * VT_2M);
+	unsigned long done;
+
+	KUNIT_EXPECT_EQ(test, vmc_cursor_map_run(c, &first, 513, &done),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, done, 512UL);
+	KUNIT_EXPECT_EQ(test, vmc_cursor_virt_addr(c), start + VT_2M);
+	vmc_cursor_destroy(c);
+	KUNIT_EXPECT_EQ(test, vmc_frame_refcount(g), refs + 512);
+	VT_EXPECT_MAPPED(test, start + 5 * VT_4K + 7,
+			 vmc_frame_pa(g) + 5 * VT_4K + 7, VT_RW);
+	VT_EXPECT_MAPPED(test, start + 511 * VT_4K, vmc_frame_pa(g) + 511 * VT_4K,
+			 VT_RW);
+	vt_check(test);
+}
+
 static struct kunit_case bulk_cases[] = {
 	KUNIT_CASE(bulk_map_many_equivalent),
 	KUNIT_CASE(bulk_protect_range_equivalent),
 	KUNIT_CASE(bulk_map_many_refcount_limit),
+	KUNIT_CASE(bulk_map_run_frame_edge),
 	{}
 };
 

@@ -199,7 +199,8 @@ static int vmr_describe(const struct vmr_rec *rec, char *buf, size_t len)
 		return scnprintf(buf, len, "destroy");
 	case VMR_MAP_MANY:
 		return scnprintf(buf, len,
-				 "map_many n %u kind %u L%u frame %u off %u pa %#llx prop %#x/%#x@%u spoil %u@%u = %d done %llu va %#llx%s",
+				 "%s n %u kind %u L%u frame %u off %u pa %#llx prop %#x/%#x@%u spoil %u@%u = %d done %llu va %#llx%s",
+				 rec->run.as_run ? "map_run" : "map_many",
 				 rec->run.n, rec->run.kind, rec->run.level,
 				 rec->run.frame, rec->run.off, rec->run.pa,
 				 rec->run.prop, rec->run.prop2, rec->run.prop_at,
@@ -648,6 +649,11 @@ static void vmr_expand(struct vmr *r, const struct vmr_run *run)
 		if (i == run->spoil_at)
 			vmr_spoil_item(r, it, run->spoil);
 	}
+	/* vmc_cursor_map_run(): leaf i is the first moved by i leaves. */
+	for (i = 1; run->as_run && i < run->n; i++) {
+		r->items[i] = r->items[0];
+		r->items[i].pa += (u64)i * vmr_size(r->items[0].level);
+	}
 }
 
 /* A map_many call; the run's first item decides the cursor alignment. */
@@ -678,6 +684,7 @@ static int vmr_gen_run(struct vmr *r, struct vmr_run *run)
 	run->spoil = vmr_below(r, VMR_SPOILS);
 	run->spoil_at = vmr_chance(r, 10) ? vmr_below(r, run->n + 1) : run->n;
 	run->cache_at = vmr_chance(r, 8) ? vmr_below(r, run->n + 1) : run->n;
+	run->as_run = vmr_chance(r, 40);
 	return run->level;
 }
 
@@ -1225,7 +1232,12 @@ static void vmr_exec(struct vmr *r, struct vmr_rec *rec)
 		break;
 	case VMR_MAP_MANY:
 		vmr_expand(r, &rec->run);
-		rec->ret = vmc_cursor_map_many(r->c, r->items, rec->run.n, &done);
+		if (rec->run.as_run)
+			rec->ret = vmc_cursor_map_run(r->c, r->items, rec->run.n,
+						      &done);
+		else
+			rec->ret = vmc_cursor_map_many(r->c, r->items,
+						       rec->run.n, &done);
 		rec->out = done;
 		break;
 	case VMR_PROTECT_RANGE:

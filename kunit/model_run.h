@@ -88,6 +88,8 @@ enum vmr_run_kind {
  * @prop: property of the items
  * @prop2: property of the items from @prop_at on
  * @pa: first physical address (untracked kinds)
+ * @as_run: map with vmc_cursor_map_run(): item i is item 0 moved by i
+ *	leaves (vmr_expand() makes it so)
  */
 struct vmr_run {
 	u16 n;
@@ -95,6 +97,7 @@ struct vmr_run {
 	u8 level;
 	u8 frame;
 	u8 spoil;
+	u8 as_run;
 	u16 off;
 	u16 prop_at;
 	u16 spoil_at;

@@ -8,6 +8,8 @@
  *
  *   map            vmc_cursor_map() per leaf
  *   map_many       one vmc_cursor_map_many() of all N
+ *   map_run        one vmc_cursor_map_run() per 2 MiB frame (4k of 2m
+ *                  only: the leaves of a run share one frame)
  *   protect_next   vmc_cursor_protect_next() until it finds nothing (-w),
  *                  each range issued to the flusher, one dispatch
  *   protect_range  one vmc_cursor_protect_range() (-w), one flush range
@@ -38,16 +40,16 @@
 
 enum bench_kind { BENCH_4K, BENCH_2M, BENCH_PIECES, BENCH_NR_KINDS };
 enum bench_op {
-	OP_STORE, OP_MAP, OP_MAP_MANY, OP_PROTECT, OP_PROTECT_RANGE,
-	OP_UNMAP, OP_DRAIN, OP_NR,
+	OP_STORE, OP_MAP, OP_MAP_MANY, OP_MAP_RUN, OP_PROTECT,
+	OP_PROTECT_RANGE, OP_UNMAP, OP_DRAIN, OP_NR,
 };
 
 static const char *const kind_name[BENCH_NR_KINDS] = {
 	"4k", "2m", "4k of 2m",
 };
 static const char *const op_name[OP_NR] = {
-	"store (floor)", "map", "map_many", "protect_next", "protect_range",
-	"unmap", "drain",
+	"store (floor)", "map", "map_many", "map_run", "protect_next",
+	"protect_range", "unmap", "drain",
 };
 
 struct bench {
@@ -150,6 +152,13 @@ static u64 bench_op(struct bench *b, enum bench_op op)
 	case OP_MAP_MANY:
 		err = vmc_cursor_map_many(&b->c, b->items, b->n, &done);
 		break;
+	case OP_MAP_RUN:
+		for (i = 0; i < b->n && !err; i += VMC_PTES_PER_NODE)
+			err = vmc_cursor_map_run(&b->c, &b->items[i],
+						 min_t(u64, b->n - i,
+						       VMC_PTES_PER_NODE),
+						 &done);
+		break;
 	case OP_PROTECT:
 		while ((err = vmc_cursor_protect_next(&b->c,
 				bench_end(b) - vmc_cursor_virt_addr(&b->c),
@@ -238,6 +247,8 @@ static void bench_run(struct bench *b)
 			bench_clear(b);
 			b->ns[OP_MAP_MANY][r] = bench_op(b, OP_MAP_MANY);
 			bench_clear(b);
+			b->ns[OP_MAP_RUN][r] = bench_op(b, OP_MAP_RUN);
+			bench_clear(b);
 			continue;
 		}
 		b->ns[OP_MAP][r] = bench_op(b, OP_MAP);
@@ -249,6 +260,7 @@ static void bench_run(struct bench *b)
 		bench_clear(b);
 	}
 	b->done[OP_STORE] = b->done[OP_MAP] = b->done[OP_MAP_MANY] = true;
+	b->done[OP_MAP_RUN] = b->kind == BENCH_PIECES;
 	b->done[OP_PROTECT] = b->done[OP_PROTECT_RANGE] = b->done[OP_UNMAP] =
 		b->done[OP_DRAIN] = b->kind != BENCH_PIECES;
 	bench_teardown(b);
