@@ -111,14 +111,8 @@ static bool vmc_pcid_on(void)
  */
 u64 vmc_arch_features(void)
 {
-	u64 f = 0;
+	u64 f = vmc_fmt_features();
 
-	if (vmc_fmt.nr_levels == 5)
-		f |= VMC_FEAT_LA57;
-	if (vmc_fmt.gbpages)
-		f |= VMC_FEAT_1G;
-	if (vmc_fmt.nx)
-		f |= VMC_FEAT_NX;
 	if (vmc_pcid_on())
 		f |= VMC_FEAT_PCID;
 	if (boot_cpu_has(X86_FEATURE_INVPCID))
@@ -129,8 +123,6 @@ u64 vmc_arch_features(void)
 		f |= VMC_FEAT_PTI;
 	if (pat_enabled())
 		f |= VMC_FEAT_PAT;
-	if (vmc_fmt.me_mask)
-		f |= VMC_FEAT_SME;
 	return f;
 }
 

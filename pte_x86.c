@@ -129,6 +129,29 @@ bool vmc_prop_supported(u32 prop)
 }
 
 /**
+ * vmc_fmt_features() - the VMC_FEAT_* bits the running format decides
+ *
+ * Paging depth, 1 GiB leaves, NX and SME come from the format; the arch
+ * adds what only the CPU and kernel know (PCID, INVPCID, SMAP, PTI, PAT).
+ * Context: any, after vmc_pt_format_init().
+ * Return: VMC_FEAT_LA57, VMC_FEAT_1G, VMC_FEAT_NX, VMC_FEAT_SME as they apply.
+ */
+u64 vmc_fmt_features(void)
+{
+	u64 f = 0;
+
+	if (vmc_fmt.nr_levels == 5)
+		f |= VMC_FEAT_LA57;
+	if (vmc_fmt.gbpages)
+		f |= VMC_FEAT_1G;
+	if (vmc_fmt.nx)
+		f |= VMC_FEAT_NX;
+	if (vmc_fmt.me_mask)
+		f |= VMC_FEAT_SME;
+	return f;
+}
+
+/**
  * vmc_cache_modes() - cache modes that may be mapped
  *
  * Context: any.

@@ -155,6 +155,7 @@ struct vmc_pte_info {
 bool vmc_level_supported(int level);
 bool vmc_prop_supported(u32 prop);
 u32 vmc_cache_modes(void);
+u64 vmc_fmt_features(void);
 u64 vmc_max_paddr(void);
 u64 vmc_pte_leaf_bits(int level, u32 prop, unsigned int leaf);
 u64 vmc_pte_encode_leaf(u64 pa, int level, u32 prop, unsigned int leaf);

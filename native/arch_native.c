@@ -80,18 +80,10 @@ void vmc_arch_exit(void)
  */
 u64 vmc_arch_features(void)
 {
-	u64 f = 0;
+	u64 f = vmc_fmt_features();
 
-	if (vmc_fmt.nr_levels == 5)
-		f |= VMC_FEAT_LA57;
-	if (vmc_fmt.gbpages)
-		f |= VMC_FEAT_1G;
-	if (vmc_fmt.nx)
-		f |= VMC_FEAT_NX;
 	if (vmc_cpu != VMC_NATIVE_NOPAT)
 		f |= VMC_FEAT_PAT;
-	if (vmc_fmt.me_mask)
-		f |= VMC_FEAT_SME;
 	return f;
 }
 
