@@ -1337,7 +1337,10 @@ static int vmc_prof_run(struct vmc_bench_run *r, struct vmc_prof *p,
 	return err;
 }
 
-/* The bulk maps: map_many of distinct frames, map_run of 2 MiB frames. */
+/*
+ * The range ops: map_many of distinct frames, map_run of 2 MiB frames,
+ * protect_range over what map_run mapped; then one-page unmaps of it.
+ */
 static int vmc_prof_bulk(struct vmc_bench_run *r, struct vmc_prof *p,
 			 struct vmc_bench_work *w, const char *size)
 {
@@ -1353,8 +1356,15 @@ static int vmc_prof_bulk(struct vmc_bench_run *r, struct vmc_prof *p,
 	vmc_space_drain(w->space);
 	snprintf(what, sizeof(what), "map_run %s%s N=%llu", size,
 		 w->pieces ? " of 2m" : "", w->n);
-	err = vmc_prof_run(r, p, 4, w, vmc_bench_map_run_fn, what) ?:
-	      vmc_bench_chunks(w, vmc_bench_unmap_fn, false);
+	err = vmc_prof_run(r, p, 4, w, vmc_bench_map_run_fn, what);
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "protect_range -w %s N=%llu", size, w->n);
+	err = vmc_prof_run(r, p, 5, w, vmc_bench_protect_range_fn, what);
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "unmap1 %s N=%llu", size, w->n);
+	err = vmc_prof_run(r, p, 6, w, vmc_bench_unmap1_fn, what);
 	vmc_space_drain(w->space);
 	return err;
 }
@@ -1464,6 +1474,8 @@ static int vmc_bench_profile(struct vmc_bench_run *r)
 	vmc_bench_slot(r, 3, VMC_BOP_MAP_MANY, 0, w.n);
 	vmc_bench_slot(r, 4, VMC_BOP_MAP_RUN,
 		       w.level == 1 ? VMC_BRES_PIECES : 0, w.n);
+	vmc_bench_slot(r, 5, VMC_BOP_PROTECT_RANGE, 0, w.n);
+	vmc_bench_slot(r, 6, VMC_BOP_UNMAP1, 0, w.n);
 	/* The timer is pinned: keep the profiled thread on its CPU. */
 	migrate_disable();
 	hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
@@ -1505,7 +1517,7 @@ static unsigned int vmc_bench_nr_results(const struct vmc_bench *req)
 	case VMC_BENCH_CURVE:
 		return 2 * req->nr_pages;
 	default:
-		return 5;
+		return 7;
 	}
 }
 

@@ -65,6 +65,11 @@ static const struct ratio_def ratio_defs[] = {
 	{ "map_run: vm_map_ram / vmcursor", { "linux", "vm_map_ram", 0, 0 },
 	  RUN, 1, 0, true },
 	{ "map_run: vmcursor / store floor", RUN, STORE, 10, 0, false },
+	/* Map allocates and zeroes its tables; so does this floor. */
+	{ "map_many: vmcursor / store+alloc", KERNEL("map_many"),
+	  { "floor", "store+alloc", 0, 0 }, 0, 0, false },
+	{ "map_run: vmcursor / store+alloc", RUN,
+	  { "floor", "store+alloc", 0, 0 }, 0, 0, false },
 	/* Through the device against Linux's user paths. */
 	{ "map_range: mmap / device", USER("mmap"),
 	  DEV("map_range", BV_PIECES_4K), 2, 0, true },

@@ -28,7 +28,7 @@ static unsigned int fake_ops_of(uint32_t experiment, uint32_t page_shift,
 	};
 	static const uint32_t profile_ops[] = {
 		VMC_BOP_MAP, VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_MAP_MANY,
-		VMC_BOP_MAP_RUN,
+		VMC_BOP_MAP_RUN, VMC_BOP_PROTECT_RANGE, VMC_BOP_UNMAP1,
 	};
 	static const uint32_t window_ops[] = {
 		VMC_BOP_PROTECT, VMC_BOP_UNMAP, VMC_BOP_UNMAP1,
@@ -69,7 +69,7 @@ static unsigned int fake_ops_of(uint32_t experiment, uint32_t page_shift,
 		break;
 	case VMC_BENCH_PROFILE:
 		src = profile_ops;
-		n = 5;
+		n = 7;
 		break;
 	default:
 		break;

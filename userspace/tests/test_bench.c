@@ -407,8 +407,9 @@ DEFINE_TEST(bench_fake_kernel_contract)
 	b.page_shift = 12;
 	b.reps = 1;
 	EXPECT_U64(vmcl__fake_bench(&b), 0);
-	EXPECT_U64(b.out_nr_results, 5);
+	EXPECT_U64(b.out_nr_results, 7);
 	EXPECT_U64(res[4].op, VMC_BOP_MAP_RUN);
+	EXPECT_U64(res[6].op, VMC_BOP_UNMAP1);
 	EXPECT_U64(res[4].flags, VMC_BRES_PIECES);
 	b.experiment = VMC_BENCH_LINUX;
 	b.page_shift = 21;
