@@ -689,6 +689,7 @@ enum vmc_bench_op {
 	VMC_BOP_REFILL,		/* CURVE: touching 64 other pages afterwards */
 	VMC_BOP_MAP_MANY,	/* N maps by vmc_cursor_map_many() */
 	VMC_BOP_PROTECT_RANGE,	/* vmc_cursor_protect_range() -w, then flush */
+	VMC_BOP_MAP_RUN,	/* vmc_cursor_map_run() once per 2 MiB frame */
 	VMC_BOP_LAST,
 };
 
@@ -698,6 +699,8 @@ enum vmc_bench_op {
 /* struct vmc_bench_result.flags */
 #define VMC_BRES_WINDOW		(1u << 0)	/* the space was loaded */
 #define VMC_BRES_SEPARATE	(1u << 1)	/* regions 512 GiB apart */
+/* 4 KiB leaves that are the 512 pieces of one 2 MiB frame after another */
+#define VMC_BRES_PIECES		(1u << 2)
 
 #define VMC_BENCH_MAX_PAGES	262144u
 #define VMC_BENCH_MAX_REPS	101u

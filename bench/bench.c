@@ -44,6 +44,8 @@
 #define VMC_BENCH_SLOT		BIT_ULL(39)
 #define VMC_BENCH_FRAMES_4K	512
 #define VMC_BENCH_FRAMES_2M	8
+/* map_run maps 2 MiB frames: their 4 KiB pieces, or one 2 MiB leaf each. */
+#define VMC_BENCH_RUN_SHIFT	21
 #define VMC_BENCH_PROP		(VMC_PROP_R | VMC_PROP_W | VMC_PRIV_USER)
 /* CURVE: k pages at the region start, refill pages in its upper half. */
 #define VMC_BENCH_CURVE_REGION	512
@@ -65,7 +67,12 @@
  * @frames: frames mapped round-robin
  * @pas: their physical addresses
  * @items: the @n items of a run, as vmc_cursor_map_many() takes them
+ * @runs: 2 MiB frames that vmc_cursor_map_run() maps one after another
+ *	(for 2 MiB leaves, @frames itself)
+ * @pieces: the @n items that map @runs' 4 KiB pieces in order (4 KiB
+ *	leaves only), as vmc_cursor_map_many() takes them
  * @nr_frames: entries of @frames
+ * @nr_runs: entries of @runs
  * @level: leaf level (1 or 2)
  * @shift: leaf size shift (12 or 21)
  * @base: start of the region
@@ -82,7 +89,10 @@ struct vmc_bench_work {
 	struct vmc_frame **frames;
 	u64 *pas;
 	struct vmc_item *items;
+	struct vmc_frame **runs;
+	struct vmc_item *pieces;
 	unsigned int nr_frames;
+	unsigned int nr_runs;
 	int level;
 	unsigned int shift;
 	u64 base;
@@ -229,16 +239,42 @@ static u64 vmc_bench_min_tables(const u64 *bases, unsigned int nr, u64 len,
 
 /* Frames */
 
-static void vmc_bench_put_frames(struct vmc_bench_work *w)
+static void vmc_bench_put_list(struct vmc_frame **frames, unsigned int nr)
 {
 	unsigned int i;
 
-	for (i = 0; w->frames && i < w->nr_frames; i++)
-		if (w->frames[i])
-			vmc_frame_put(w->frames[i], 1);
-	kfree(w->frames);
+	for (i = 0; frames && i < nr; i++)
+		if (frames[i])
+			vmc_frame_put(frames[i], 1);
+	kfree(frames);
+}
+
+/* @nr frames of @order, or NULL (none kept) if one cannot be had. */
+static struct vmc_frame **vmc_bench_alloc_list(unsigned int nr,
+					       unsigned int order)
+{
+	struct vmc_frame **frames = kcalloc(nr, sizeof(*frames), GFP_KERNEL);
+	unsigned int i;
+
+	for (i = 0; frames && i < nr; i++) {
+		frames[i] = vmc_frame_alloc(order, GFP_KERNEL);
+		if (IS_ERR(frames[i])) {
+			frames[i] = NULL;
+			vmc_bench_put_list(frames, nr);
+			return NULL;
+		}
+	}
+	return frames;
+}
+
+static void vmc_bench_put_frames(struct vmc_bench_work *w)
+{
+	if (w->runs != w->frames)
+		vmc_bench_put_list(w->runs, w->nr_runs);
+	vmc_bench_put_list(w->frames, w->nr_frames);
 	kfree(w->pas);
 	kfree(w->c);
+	w->runs = NULL;
 	w->frames = NULL;
 	w->pas = NULL;
 	w->c = NULL;
@@ -251,23 +287,46 @@ static int vmc_bench_get_frames(struct vmc_bench_work *w, unsigned int shift)
 	w->shift = shift;
 	w->level = shift == VMC_PAGE_SHIFT ? 1 : 2;
 	w->nr_frames = order ? VMC_BENCH_FRAMES_2M : VMC_BENCH_FRAMES_4K;
-	w->frames = kcalloc(w->nr_frames, sizeof(*w->frames), GFP_KERNEL);
+	w->frames = vmc_bench_alloc_list(w->nr_frames, order);
 	w->pas = kcalloc(w->nr_frames, sizeof(*w->pas), GFP_KERNEL);
 	w->c = kmalloc(sizeof(*w->c), GFP_KERNEL);
-	if (!w->frames || !w->pas || !w->c)
-		goto nomem;
-	for (i = 0; i < w->nr_frames; i++) {
-		struct vmc_frame *f = vmc_frame_alloc(order, GFP_KERNEL);
+	if (!w->frames || !w->pas || !w->c) {
+		vmc_bench_put_frames(w);
+		return -ENOMEM;
+	}
+	for (i = 0; i < w->nr_frames; i++)
+		w->pas[i] = vmc_frame_pa(w->frames[i]);
+	return 0;
+}
 
-		if (IS_ERR(f))
-			goto nomem;
-		w->frames[i] = f;
-		w->pas[i] = vmc_frame_pa(f);
+/*
+ * The 2 MiB frames map_run_fn maps and, for 4 KiB leaves, the items of
+ * their pieces for map_pieces_fn. 2 MiB leaves reuse the work's frames.
+ */
+static int vmc_bench_get_runs(struct vmc_bench_work *w)
+{
+	unsigned int order = VMC_BENCH_RUN_SHIFT - VMC_PAGE_SHIFT;
+	u64 i, per = BIT_ULL(order);
+
+	if (w->level != 1) {
+		w->runs = w->frames;
+		w->nr_runs = w->nr_frames;
+		return 0;
+	}
+	w->nr_runs = VMC_BENCH_FRAMES_2M;
+	w->runs = vmc_bench_alloc_list(w->nr_runs, order);
+	w->pieces = kvmalloc_array(w->n, sizeof(*w->pieces), GFP_KERNEL);
+	if (!w->runs || !w->pieces)
+		return -ENOMEM;
+	for (i = 0; i < w->n; i++) {
+		struct vmc_item *it = &w->pieces[i];
+
+		it->frame = w->runs[(i / per) % w->nr_runs];
+		it->pa = vmc_frame_pa(it->frame) + (i % per) * VMC_PAGE_SIZE;
+		it->level = 1;
+		it->prop = VMC_BENCH_PROP;
 	}
 	return 0;
-nomem:
-	vmc_bench_put_frames(w);
-	return -ENOMEM;
 }
 
 /* Cursor operations over [va, va + n leaves), with w->c created there. */
@@ -301,6 +360,39 @@ static int vmc_bench_map_many_fn(struct vmc_bench_work *w, u64 va, u64 n)
 	unsigned long done;
 
 	return vmc_cursor_map_many(w->c, &w->items[(va - w->base) >> w->shift],
+				   n, &done);
+}
+
+/*
+ * vmc_cursor_map_run() once per 2 MiB frame of @runs, round-robin: 512
+ * leaves that are its 4 KiB pieces (a user mapping a buffer), or one
+ * 2 MiB leaf. Runs start at frame boundaries of the region.
+ */
+static int vmc_bench_map_run_fn(struct vmc_bench_work *w, u64 va, u64 n)
+{
+	u64 per = BIT_ULL(VMC_BENCH_RUN_SHIFT - w->shift), m;
+	u64 idx = (va - w->base) >> w->shift, end = idx + n;
+	struct vmc_item it = { .level = w->level, .prop = VMC_BENCH_PROP };
+	unsigned long done;
+	int err;
+
+	for (; idx < end; idx += m) {
+		m = min(per - idx % per, end - idx);
+		it.frame = w->runs[(idx / per) % w->nr_runs];
+		it.pa = vmc_frame_pa(it.frame) + ((idx % per) << w->shift);
+		err = vmc_cursor_map_run(w->c, &it, m, &done);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The same leaves as map_run_fn as items, in one vmc_cursor_map_many(). */
+static int vmc_bench_map_pieces_fn(struct vmc_bench_work *w, u64 va, u64 n)
+{
+	unsigned long done;
+
+	return vmc_cursor_map_many(w->c, &w->pieces[(va - w->base) >> w->shift],
 				   n, &done);
 }
 
@@ -515,7 +607,9 @@ static int vmc_bench_setup(struct vmc_bench_run *r, struct vmc_bench_work *w)
 static void vmc_bench_teardown(struct vmc_bench_work *w)
 {
 	kvfree(w->items);
+	kvfree(w->pieces);
 	w->items = NULL;
+	w->pieces = NULL;
 	if (w->space) {
 		vmc_space_drain(w->space);
 		vmc_space_destroy(w->space);
@@ -616,6 +710,22 @@ out:
 	return err;
 }
 
+/* CURSOR's map_run row and, for 4 KiB leaves, map_many of the same pieces. */
+static int vmc_bench_map_runs(struct vmc_bench_run *r, unsigned int rep,
+			      struct vmc_bench_work *w)
+{
+	int err = vmc_bench_timed(r, 7, rep, w, vmc_bench_map_run_fn, false) ?:
+		  vmc_bench_chunks(w, vmc_bench_unmap_fn, false) ?:
+		  vmc_bench_drain(r, -1, rep, w->space);
+
+	if (!err && w->pieces)
+		err = vmc_bench_timed(r, 8, rep, w, vmc_bench_map_pieces_fn,
+				      false) ?:
+		      vmc_bench_chunks(w, vmc_bench_unmap_fn, false) ?:
+		      vmc_bench_drain(r, -1, rep, w->space);
+	return err ?: vmc_bench_check_signal();
+}
+
 /* CURSOR: map, protect, unmap (+ deferred frees), and one-page unmaps. */
 static int vmc_bench_cursor(struct vmc_bench_run *r)
 {
@@ -627,6 +737,7 @@ static int vmc_bench_cursor(struct vmc_bench_run *r)
 	err = vmc_bench_setup(r, &w);
 	if (err)
 		return err;
+	err = vmc_bench_get_runs(&w);
 	vmc_bench_slot(r, 0, VMC_BOP_MAP, 0, w.n);
 	vmc_bench_slot(r, 1, VMC_BOP_PROTECT, 0, w.n);
 	vmc_bench_slot(r, 2, VMC_BOP_UNMAP, 0, w.n);
@@ -634,6 +745,10 @@ static int vmc_bench_cursor(struct vmc_bench_run *r)
 	vmc_bench_slot(r, 4, VMC_BOP_UNMAP1, 0, w.n);
 	vmc_bench_slot(r, 5, VMC_BOP_MAP_MANY, 0, w.n);
 	vmc_bench_slot(r, 6, VMC_BOP_PROTECT_RANGE, 0, w.n);
+	vmc_bench_slot(r, 7, VMC_BOP_MAP_RUN,
+		       w.level == 1 ? VMC_BRES_PIECES : 0, w.n);
+	if (w.level == 1)
+		vmc_bench_slot(r, 8, VMC_BOP_MAP_MANY, VMC_BRES_PIECES, w.n);
 	for (rep = 0; rep < req->reps && !err; rep++) {
 		err = vmc_bench_timed(r, 0, rep, &w, vmc_bench_map_fn, false);
 		if (err)
@@ -653,7 +768,7 @@ static int vmc_bench_cursor(struct vmc_bench_run *r)
 				      false) ?:
 		      vmc_bench_chunks(&w, vmc_bench_unmap_fn, false) ?:
 		      vmc_bench_drain(r, -1, rep, w.space) ?:
-		      vmc_bench_check_signal();
+		      vmc_bench_map_runs(r, rep, &w);
 	}
 	vmc_bench_teardown(&w);
 	return err;
@@ -1222,6 +1337,38 @@ static int vmc_prof_run(struct vmc_bench_run *r, struct vmc_prof *p,
 	return err;
 }
 
+/*
+ * The range ops: map_many of distinct frames, map_run of 2 MiB frames,
+ * protect_range over what map_run mapped; then one-page unmaps of it.
+ */
+static int vmc_prof_bulk(struct vmc_bench_run *r, struct vmc_prof *p,
+			 struct vmc_bench_work *w, const char *size)
+{
+	char what[64];
+	int err;
+
+	vmc_space_drain(w->space);
+	snprintf(what, sizeof(what), "map_many %s N=%llu", size, w->n);
+	err = vmc_prof_run(r, p, 3, w, vmc_bench_map_many_fn, what) ?:
+	      vmc_bench_chunks(w, vmc_bench_unmap_fn, false);
+	if (err)
+		return err;
+	vmc_space_drain(w->space);
+	snprintf(what, sizeof(what), "map_run %s%s N=%llu", size,
+		 w->pieces ? " of 2m" : "", w->n);
+	err = vmc_prof_run(r, p, 4, w, vmc_bench_map_run_fn, what);
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "protect_range -w %s N=%llu", size, w->n);
+	err = vmc_prof_run(r, p, 5, w, vmc_bench_protect_range_fn, what);
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "unmap1 %s N=%llu", size, w->n);
+	err = vmc_prof_run(r, p, 6, w, vmc_bench_unmap1_fn, what);
+	vmc_space_drain(w->space);
+	return err;
+}
+
 /* ns per call of the cursor's building blocks, for the report. */
 static void vmc_bench_micro(struct vmc_bench_run *r, struct vmc_bench_work *w)
 {
@@ -1314,13 +1461,21 @@ static int vmc_bench_profile(struct vmc_bench_run *r)
 	if (!p)
 		return -ENOMEM;
 	err = vmc_bench_setup(r, &w);
+	if (!err)
+		err = vmc_bench_get_runs(&w);
 	if (err) {
+		vmc_bench_teardown(&w);
 		kfree(p);
 		return err;
 	}
 	vmc_bench_slot(r, 0, VMC_BOP_MAP, 0, w.n);
 	vmc_bench_slot(r, 1, VMC_BOP_PROTECT, 0, w.n);
 	vmc_bench_slot(r, 2, VMC_BOP_UNMAP, 0, w.n);
+	vmc_bench_slot(r, 3, VMC_BOP_MAP_MANY, 0, w.n);
+	vmc_bench_slot(r, 4, VMC_BOP_MAP_RUN,
+		       w.level == 1 ? VMC_BRES_PIECES : 0, w.n);
+	vmc_bench_slot(r, 5, VMC_BOP_PROTECT_RANGE, 0, w.n);
+	vmc_bench_slot(r, 6, VMC_BOP_UNMAP1, 0, w.n);
 	/* The timer is pinned: keep the profiled thread on its CPU. */
 	migrate_disable();
 	hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
@@ -1336,6 +1491,8 @@ static int vmc_bench_profile(struct vmc_bench_run *r)
 		snprintf(what, sizeof(what), "unmap %s N=%llu", size, w.n);
 		err = vmc_prof_run(r, p, 2, &w, vmc_bench_unmap_fn, what);
 	}
+	if (!err)
+		err = vmc_prof_bulk(r, p, &w, size);
 	migrate_enable();
 	if (!err)
 		vmc_bench_micro(r, &w);
@@ -1350,7 +1507,7 @@ static unsigned int vmc_bench_nr_results(const struct vmc_bench *req)
 	case VMC_BENCH_FLOOR:
 		return 2;
 	case VMC_BENCH_CURSOR:
-		return 7;
+		return req->page_shift == VMC_PAGE_SHIFT ? 9 : 8;
 	case VMC_BENCH_WINDOW:
 		return 4;
 	case VMC_BENCH_LINUX:
@@ -1360,7 +1517,7 @@ static unsigned int vmc_bench_nr_results(const struct vmc_bench *req)
 	case VMC_BENCH_CURVE:
 		return 2 * req->nr_pages;
 	default:
-		return 3;
+		return 7;
 	}
 }
 

@@ -48,6 +48,9 @@ extern const char *const bench_exp_names[BX_COUNT];
  * @only: bit mask of enum bench_exp to run
  * @quiet: no progress lines on stderr
  * @json, @fake, @device: the global options, also accepted after "bench"
+ * @replay: instead of measuring, read the JSON lines of an earlier run
+ * @previous: with @replay, an older run to compare with (before/after)
+ * @plot: with @replay, a directory for the plots' data files
  */
 struct bench_opts {
 	uint64_t pages[BENCH_MAX_LIST];
@@ -67,6 +70,9 @@ struct bench_opts {
 	bool json;
 	bool fake;
 	const char *device;
+	const char *replay;
+	const char *previous;
+	const char *plot;
 };
 
 /**
@@ -82,6 +88,7 @@ struct bench_opts {
  * @cursors: cursors (or windows, or ioctls) per repetition
  * @window: the space was loaded, so flushes executed
  * @separate: scaling regions in separate level-3 tables (512 GiB apart)
+ * @pieces: 4 KiB leaves that are the pieces of 2 MiB frames, 512 each
  * @ns: min, q1, median, q3, max over repetitions, for all @n pages
  * @invlpg: INVLPGs per repetition
  * @full_flushes: full flushes per repetition
@@ -103,6 +110,7 @@ struct bench_row {
 	unsigned int cursors;
 	bool window;
 	bool separate;
+	bool pieces;
 	uint64_t ns[5];
 	uint64_t invlpg;
 	uint64_t full_flushes;
@@ -142,7 +150,7 @@ struct bench_ratio {
 	double value;
 	double target;
 	bool at_least;
-	char detail[96];
+	char detail[128];
 };
 
 void bench_default_opts(struct bench_opts *o);
@@ -161,5 +169,39 @@ void bench_print_json(FILE *out, const struct bench_report *r);
 /* Run everything @o asks for on @be; progress and errors go to @err. */
 void bench_run(struct vmcl *be, const struct bench_opts *o,
 	       struct bench_report *r, FILE *err);
+
+/**
+ * struct bench_change - one row of two runs, before and after
+ * @row: the row of the new run
+ * @before: its median ns per page in the old run
+ * @after: the same in the new run
+ * @verdict: -1 faster, 0 within noise, 1 slower: the runs' min..max
+ *	ranges do not overlap and the medians differ by more than
+ *	BENCH_NOISE
+ */
+struct bench_change {
+	const struct bench_row *row;
+	double before;
+	double after;
+	int verdict;
+};
+
+#define BENCH_NOISE	1.15
+
+/* Read a report back from the JSON lines bench_print_json() wrote. */
+int bench_load(FILE *in, struct bench_report *r, char *why, size_t len);
+/* Each measured row of @now that @old has too; a malloc'ed array. */
+size_t bench_compare(const struct bench_report *old,
+		     const struct bench_report *now,
+		     struct bench_change **out);
+void bench_print_compare(FILE *out, const struct bench_report *old,
+			 const struct bench_report *now, bool json);
+/*
+ * --replay: print the run read from o->replay (and before/after against
+ * o->previous; plot data into o->plot); an exit status.
+ */
+int bench_replay(const struct bench_opts *o, bool json, FILE *out, FILE *err);
+/* curve.dat and ratios.dat in @dir, for gnuplot; 0 or an errno. */
+int bench_write_plot_data(const char *dir, const struct bench_report *r);
 
 #endif /* VMC_BENCH_TOOL_H */

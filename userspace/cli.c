@@ -413,6 +413,9 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
 	c->fake |= o.fake;
 	if (o.device)
 		c->device = o.device;
+	/* A run read back needs no device. */
+	if (o.replay)
+		return bench_replay(&o, c->json, c->out, c->err);
 	ret = open_space(c, &be, &info);
 	if (ret)
 		return ret;

@@ -27,7 +27,9 @@ for m in "floor store 4k" "floor store+alloc 2m" "kernel map 4k" \
 	"kernel unmap1 2m" "window protect 4k" "window unmap 2m" \
 	"window unmap1 4k" "linux vmap 4k" "linux vm_map_ram 4k" \
 	"ioctl map 4k" "ioctl protect 2m" "ioctl unmap1 4k" "curve unmap 4k" \
-	"curve refill 4k"; do
+	"curve refill 4k" "kernel map_run 4k" "kernel map_run 2m" \
+	"ioctl map_range 4k" "ioctl map_frames 2m" "ioctl protect_range 4k" \
+	"ioctl unmap 2m"; do
 	# shellcheck disable=SC2086
 	line=$(row $m)
 	if [ -n "$line" ] && echo "$line" | grep -q '"reps": 1,.*"median": [0-9]'; then
@@ -37,6 +39,16 @@ for m in "floor store 4k" "floor store+alloc 2m" "kernel map 4k" \
 	fi
 done
 
+# map_run of 4k leaves maps the pieces of 2 MiB frames; one MAP_RANGE op
+# maps one frame's 512 pieces, in one ioctl.
+if row kernel map_run 4k | grep -q '"pieces": true'; then
+	pass "kernel map_run 4k maps pieces of 2 MiB frames"
+else
+	fail "kernel map_run 4k: '$(row kernel map_run 4k)'"
+fi
+eq "ioctl map_range 4k ioctls" "$(row ioctl map_range 4k | sed -n 's/.*"cursors": \([0-9]*\),.*/\1/p')" 1
+eq "ioctl map_range 4k note" "$(row ioctl map_range 4k | sed -n 's/.*"note": "\([^"]*\)".*/\1/p')" \
+	"1 ioctls, 1 ops, timed in userspace"
 # One-page unmaps with the space loaded: one INVLPG each, no full flush.
 eq "window unmap1 4k invlpg" "$(row window unmap1 4k | sed -n 's/.*"invlpg": \([0-9]*\),.*/\1/p')" 512
 eq "window unmap1 4k full flushes" "$(row window unmap1 4k | sed -n 's/.*"full_flushes": \([0-9]*\),.*/\1/p')" 0

@@ -18,6 +18,8 @@
 			       sizeof(char *)))
 #define CLI(...)	((const char *const[]){ "vmcursor", __VA_ARGS__, NULL })
 
+void register_bench_replay_tests(void);	/* test_bench_replay.c */
+
 /* Parse, capturing stderr; returns bench_parse_args()'s result. */
 static int parse(int argc, char **argv, struct bench_opts *o, char **err)
 {
@@ -111,6 +113,9 @@ DEFINE_TEST(bench_option_errors)
 		{ "--batches", "4097", "bad --batches" },
 		{ "--curve", "257", "bad --curve" },
 		{ "--only", "kernel,bogus", "bad experiment list" },
+		{ "--previous", "old.json", "--previous and --plot need "
+		  "--replay" },
+		{ "--plot", "dir", "--previous and --plot need --replay" },
 	};
 	struct bench_opts o;
 	size_t i;
@@ -200,6 +205,15 @@ static void sample_report(struct bench_report *r)
 	row(r, "user", "mprotect", 1000, 300000, 0, 1, false);
 	row(r, "user", "munmap", 1000, 50000, 0, 1, false);
 	row(r, "ioctl", "map", 1000, 60000, 256, 1, false);	/* 60 ns */
+	row(r, "kernel", "map_many", 1000, 20000, 0, 1, false);	/* 20 ns */
+	row(r, "kernel", "map_run", 1000, 5000, 0, 1, false);	/* 5 ns */
+	r->rows[r->nr - 1].pieces = true;
+	row(r, "ioctl", "map_range", 1000, 8000, 0, 1, false);	/* 8 ns */
+	r->rows[r->nr - 1].pieces = true;
+	row(r, "kernel", "protect_range", 1000, 10000, 0, 1, false);
+	row(r, "ioctl", "protect_range", 1000, 11000, 0, 1, false);
+	row(r, "scaling", "store", 262144, 1000000, 0, 1, false);
+	row(r, "scaling", "store", 262144, 1000000, 0, 2, false);
 	row(r, "scaling", "map", 262144, 1000000, 0, 1, false);
 	row(r, "scaling", "map", 262144, 1250000, 0, 2, false);
 	row(r, "scaling", "map", 262144, 2000000, 0, 2, true);
@@ -240,7 +254,29 @@ DEFINE_TEST(bench_ratio_values)
 	x = ratio(q, n, "protect: mprotect / vmcursor");
 	EXPECT(x && x->value == 3.0);
 	x = ratio(q, n, "map: ioctl x256 / in-kernel");
-	EXPECT(x && x->value > 1.19 && x->value < 1.21);
+	EXPECT(x && x->value > 1.19 && x->value < 1.21 && x->target == 1.5);
+	/* Issue 13's: the bulk maps, the range ops, the device path. */
+	x = ratio(q, n, "map_many: vm_map_ram / vmcursor");
+	EXPECT(x && x->value == 7.5 && x->target == 1 && x->at_least);
+	x = ratio(q, n, "map_many: vmcursor / store floor");
+	EXPECT(x && x->value == 10 && x->target == 10 && !x->at_least);
+	x = ratio(q, n, "map_run: vmcursor / store floor");
+	EXPECT(x && x->value == 2.5);
+	EXPECT(x && strstr(x->detail, "kernel map_run 5.0 / floor store"));
+	x = ratio(q, n, "map_range: mmap / device");
+	EXPECT(x && x->value == 50 && x->target == 2);
+	x = ratio(q, n, "map_range: ioctl / in-kernel");
+	EXPECT(x && x->value == 1.6 && x->target == 1.2);
+	x = ratio(q, n, "protect_range: ioctl / in-kernel");
+	EXPECT(x && x->value > 1.09 && x->value < 1.11);
+	x = ratio(q, n, "protect_range: mprotect / device");
+	EXPECT(x && x->value > 27.2 && x->value < 27.3);
+	/* Speedup over the control's: 1.6 / 2.0 (adjacent), 1.0 / 2.0. */
+	x = ratio(q, n, "2-thread map / control");
+	EXPECT(x && x->value == 0.8 && x->target == 0.9);
+	EXPECT(!ratio(q, n, "2-thread map / control (separate)"));
+	/* No map_frames row, no map_range of 2 MiB leaves: no ratio. */
+	EXPECT(!ratio(q, n, "map_frames: ioctl / in-kernel"));
 	x = ratio(q, n, "tables: used / minimum");
 	EXPECT(x && x->value == 1.25);
 	x = ratio(q, n, "2-thread speedup: map");
@@ -334,7 +370,7 @@ DEFINE_TEST(bench_json_output)
 
 DEFINE_TEST(bench_fake_kernel_contract)
 {
-	struct vmc_bench_result res[8];
+	struct vmc_bench_result res[12];
 	struct vmc_bench b;
 
 	memset(&b, 0, sizeof(b));
@@ -347,14 +383,34 @@ DEFINE_TEST(bench_fake_kernel_contract)
 	b.result_size = sizeof(res[0]);
 	b.max_results = 2;
 	EXPECT_U64(vmcl__fake_bench(&b), ENOSPC);
-	EXPECT_U64(b.out_nr_results, 7);
-	b.max_results = 8;
+	EXPECT_U64(b.out_nr_results, 9);
+	b.max_results = 12;
 	EXPECT_U64(vmcl__fake_bench(&b), 0);
 	EXPECT_U64(res[0].op, VMC_BOP_MAP);
 	EXPECT_U64(res[4].op, VMC_BOP_UNMAP1);
 	EXPECT_U64(res[5].op, VMC_BOP_MAP_MANY);
+	EXPECT_U64(res[5].flags, 0);
 	EXPECT_U64(res[6].op, VMC_BOP_PROTECT_RANGE);
+	/* 4 KiB leaves: map_run and map_many of 2 MiB frames' pieces. */
+	EXPECT_U64(res[7].op, VMC_BOP_MAP_RUN);
+	EXPECT_U64(res[7].flags, VMC_BRES_PIECES);
+	EXPECT_U64(res[8].op, VMC_BOP_MAP_MANY);
+	EXPECT_U64(res[8].flags, VMC_BRES_PIECES);
 	EXPECT_U64(res[0].reps, 3);
+	/* 2 MiB leaves: map_run maps one leaf per frame, no pieces. */
+	b.page_shift = 21;
+	EXPECT_U64(vmcl__fake_bench(&b), 0);
+	EXPECT_U64(b.out_nr_results, 8);
+	EXPECT_U64(res[7].op, VMC_BOP_MAP_RUN);
+	EXPECT_U64(res[7].flags, 0);
+	b.experiment = VMC_BENCH_PROFILE;
+	b.page_shift = 12;
+	b.reps = 1;
+	EXPECT_U64(vmcl__fake_bench(&b), 0);
+	EXPECT_U64(b.out_nr_results, 7);
+	EXPECT_U64(res[4].op, VMC_BOP_MAP_RUN);
+	EXPECT_U64(res[6].op, VMC_BOP_UNMAP1);
+	EXPECT_U64(res[4].flags, VMC_BRES_PIECES);
 	b.experiment = VMC_BENCH_LINUX;
 	b.page_shift = 21;
 	EXPECT_U64(vmcl__fake_bench(&b), EOPNOTSUPP);
@@ -378,6 +434,17 @@ DEFINE_TEST(bench_cli_fake_run)
 	EXPECT_CONTAINS(out, "Flush cost curve");
 	EXPECT_CONTAINS(out, "fake profile");
 	EXPECT_CONTAINS(out, "map: ioctl x256 / in-kernel");
+	/* The range ops, in-kernel and through the device. */
+	EXPECT_CONTAINS(out, "kernel   map_run (2m)     4k       512    1");
+	EXPECT_CONTAINS(out, "kernel   map_many (2m)    4k       512    1");
+	EXPECT_CONTAINS(out, "kernel   map_run          2m       512    1");
+	EXPECT_CONTAINS(out, "ioctl    map_range (2m)   4k       512    1");
+	EXPECT_CONTAINS(out, "ioctl    map_frames (2m)  4k       512    1");
+	EXPECT_CONTAINS(out, "ioctl    protect_range    2m       512    1");
+	EXPECT_CONTAINS(out, "ioctl    map_range        2m       512    1");
+	EXPECT_CONTAINS(out, "1 ioctls, 512 ops, timed in userspace");
+	EXPECT_CONTAINS(out, "map_range: ioctl / in-kernel           4k");
+	EXPECT_CONTAINS(out, "protect_range: ioctl / in-kernel       2m");
 	free(out);
 	free(err);
 	/* Options after the command, JSON, progress on stderr. */
@@ -417,7 +484,7 @@ DEFINE_TEST(bench_cli_failure)
 	EXPECT_CONTAINS(err, "vmcursor: bench: floor 4k N=512: Operation not "
 			"permitted (EPERM) - VMC_IOC_BENCH needs CAP_SYS_ADMIN");
 	EXPECT_U64(vmcl_fake_calls(be, VMC_CMD_BENCH), 2);
-	EXPECT(r.nr == 7 && !strcmp(r.rows[0].exp, "kernel"));
+	EXPECT(r.nr == 9 && !strcmp(r.rows[0].exp, "kernel"));
 	bench_report_free(&r);
 	vmcl_close(be);
 	free(err);
@@ -451,4 +518,5 @@ void register_bench_tests(void)
 	TEST(bench_cli_fake_run);
 	TEST(bench_cli_failure);
 	TEST(bench_cli_scaling);
+	register_bench_replay_tests();
 }
