@@ -49,7 +49,7 @@
  *    documented maximum.
  *  - EOPNOTSUPP: an unknown flag, op code, change kind or cache mode, or a
  *    page size or property the CPU or the space cannot map.
- *  - EINVAL: @size is below the structure's VER1 size, a __reserved field
+ *  - EINVAL: @size is below the structure's V1 size, a __reserved field
  *    is not zero, an address, length or offset is not aligned as
  *    required, or arguments contradict each other (for example a mapping
  *    whose cache mode is not its frame's).

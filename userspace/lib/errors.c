@@ -28,7 +28,7 @@ static const struct {
 	/* struct vmc_info */
 	{ VMC_CMD_INFO, 0, EOPNOTSUPP, "a flag is set (flags must be 0)" },
 	{ VMC_CMD_INFO, 0, EINVAL,
-	  "size is below the structure's VER1 size, or __reserved is not "
+	  "size is below the structure's V1 size, or __reserved is not "
 	  "zero" },
 	/* struct vmc_frame_alloc */
 	{ VMC_CMD_FRAME_ALLOC, 0, EOPNOTSUPP,
@@ -51,6 +51,9 @@ static const struct {
 	  "order is not VMC_FRAME_4K, VMC_FRAME_2M or VMC_FRAME_1G, cache "
 	  "is not VMC_CACHE_WB (user memory is write-back), or a flag is "
 	  "set" },
+	{ VMC_CMD_FRAME_IMPORT, 0, EBUSY,
+	  "a page of the range already belongs to an imported frame (one "
+	  "page is one frame: drop the other frame first)" },
 	{ VMC_CMD_FRAME_IMPORT, 0, ENOMEM,
 	  "out of memory or a limit reached: out_limit says which (the "
 	  "pages are pinned and charged to RLIMIT_MEMLOCK and the caps like "
@@ -60,7 +63,7 @@ static const struct {
 	  "the frame handle does not exist in this file descriptor (handles "
 	  "start at 1, so 0 always gives ENOENT)" },
 	{ VMC_CMD_FRAME_DROP, 0, EINVAL,
-	  "size is below the structure's VER1 size, or __reserved is not "
+	  "size is below the structure's V1 size, or __reserved is not "
 	  "zero" },
 	/* struct vmc_batch: creating the cursor */
 	{ VMC_CMD_BATCH, 0, ERANGE,
@@ -68,7 +71,7 @@ static const struct {
 	  "kernel and non-canonical addresses); no op ran" },
 	{ VMC_CMD_BATCH, 0, EINVAL,
 	  "start or end is not 4 KiB aligned, or op_size or result_size is "
-	  "below its VER1 size; no op ran" },
+	  "below its V1 size; no op ran" },
 	{ VMC_CMD_BATCH, 0, E2BIG,
 	  "nr_ops is above VMC_MAX_BATCH_OPS, or op_size or result_size is "
 	  "above 4096" },
@@ -236,7 +239,7 @@ static const struct {
 	  "an unknown flag, op code, change kind or cache mode, or a page "
 	  "size or property the CPU or the space cannot map" },
 	{ ANY, 0, EINVAL,
-	  "size is below the structure's VER1 size, a __reserved field is "
+	  "size is below the structure's V1 size, a __reserved field is "
 	  "not zero, an address, length or offset is not aligned as "
 	  "required, or arguments contradict each other (for example a "
 	  "mapping whose cache mode is not its frame's)" },

@@ -33,7 +33,7 @@ DEFINE_TEST(lib_uapi_sizes)
 {
 	/*
 	 * The x86-64 layout of ABI version 2; python/tests/test_session.py
-	 * checks its ctypes copies likewise. Each VER1 size is where the
+	 * checks its ctypes copies likewise. Each V1 size is where the
 	 * fields appended since begin.
 	 */
 	EXPECT_U64(sizeof(struct vmc_info), 96);
@@ -393,7 +393,10 @@ DEFINE_TEST(lib_strerror_from_ioctl_h)
 	EXPECT_CONTAINS(vmcl_strerror(VMC_CMD_BATCH, EBADF), "read-only");
 	/* The import's own errors, as its kernel-doc lists them. */
 	EXPECT_CONTAINS(h, "Errors: EFAULT (not mapped, or not writable), "
-			"EINVAL, EOPNOTSUPP, ENOMEM.");
+			"EINVAL, EOPNOTSUPP, ENOMEM, EBUSY (a page of the range "
+			"already belongs to an imported frame");
+	EXPECT_CONTAINS(vmcl_strerror(VMC_CMD_FRAME_IMPORT, EBUSY),
+			"already belongs to an imported frame");
 	EXPECT_STR(vmcl_strerror(VMC_CMD_FRAME_IMPORT, EFAULT),
 		   "the memory is not mapped, or not writable");
 	EXPECT_CONTAINS(vmcl_strerror(VMC_CMD_FRAME_IMPORT, EINVAL),
