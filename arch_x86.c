@@ -298,7 +298,6 @@ void vmc_arch_flush(const struct vmc_flush_req *req)
 	int cpu, i;
 
 	cpu = get_cpu();
-	t0 = local_clock();
 	/* PTE writes before reading active_cpus; pairs with vmc_space_run(). */
 	smp_mb();
 	cpus = vmc_flush_local(req);
@@ -308,10 +307,16 @@ void vmc_arch_flush(const struct vmc_flush_req *req)
 	trace_vmcursor_dispatch(req->space->id, !cpus ? VMC_FLUSH_NONE :
 				req->all ? VMC_FLUSH_FULL : VMC_FLUSH_PAGES,
 				req->all ? 0 : vmc_flush_req_pages(req), cpus);
-	if (remote && !irqs_disabled()) {
+	if (!remote) {
+		/* Bounded by the flush ceiling: not worth two clock reads. */
+		put_cpu();
+		return;
+	}
+	t0 = local_clock();
+	if (!irqs_disabled()) {
 		smp_call_function_many(active, vmc_flush_ipi, (void *)req, true);
 		vmc_stat_add(req->space, ipis, remote);
-	} else if (remote) {
+	} else {
 		/*
 		 * Only an in-kernel caller working inside its own window gets
 		 * here; it cannot take IPIs, so wait for the others to leave.

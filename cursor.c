@@ -35,6 +35,8 @@
 
 /* Entries a cursor visits between offers to reschedule. */
 #define VMC_YIELD_STEPS	4096
+/* Steps after which a walk's time without rescheduling is measured. */
+#define VMC_MEASURE_STEPS	256
 
 static gfp_t vmc_gfp(void)
 {
@@ -52,10 +54,16 @@ static void vmc_cursor_yield(struct vmc_cursor *c)
 
 	if (likely(c->steps < c->yield_at))
 		return;
+	now = local_clock();
+	if (!c->run_since) {
+		/* A long walk: from here on its stretches are timed. */
+		c->run_since = now;
+		c->yield_at = c->steps + VMC_YIELD_STEPS - VMC_MEASURE_STEPS;
+		return;
+	}
 	c->yield_at = c->steps + VMC_YIELD_STEPS;
 	if (irqs_disabled())
 		return;
-	now = local_clock();
 	vmc_stat_max(c->space, max_nosched_ns, now - c->run_since);
 	cond_resched();
 	c->run_since = local_clock();
@@ -407,12 +415,11 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 	c->start = start;
 	c->end = end;
 	c->va = start;
-	c->yield_at = VMC_YIELD_STEPS;
+	c->yield_at = VMC_MEASURE_STEPS;
 	vmc_flusher_init(&c->flusher, space);
 	err = vmc_cursor_claim(c);
 	if (err)
 		return err;
-	c->run_since = local_clock();
 	vmc_find_guard(c);
 	vmc_cursor_check(c);
 	return 0;
@@ -432,7 +439,9 @@ int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 void vmc_cursor_destroy(struct vmc_cursor *c)
 {
 	vmc_cursor_check(c);
-	vmc_stat_max(c->space, max_nosched_ns, local_clock() - c->run_since);
+	if (c->run_since)
+		vmc_stat_max(c->space, max_nosched_ns,
+			     local_clock() - c->run_since);
 	vmc_flusher_dispatch(&c->flusher);
 	vmc_stat_add(c->space, maps, c->maps);
 	vmc_stat_add(c->space, unmapped, c->unmapped);
@@ -1566,6 +1575,33 @@ int vmc_cursor_protect_next(struct vmc_cursor *c, u64 len,
 	return 1;
 }
 
+/*
+ * Protect the leaf in @slot and the leaves that follow it in its table
+ * while they lie in [va, @fend): one loop over the table instead of a
+ * search per leaf. The cursor stays on the last leaf protected; *@resume
+ * is the end of that leaf.
+ */
+static int vmc_protect_run(struct vmc_cursor *c, u64 *slot, u64 fend,
+			   const struct vmc_protect_op *op,
+			   struct vmc_protect_cache *pc, u64 *count, u64 *resume)
+{
+	u64 size = vmc_page_size(c->level);
+	unsigned int i = vmc_pte_index(c->va, c->level);
+	int err;
+
+	for (;; i++, slot++, c->va += size, c->steps++) {
+		err = vmc_protect_fit(c, slot, op, pc);
+		if (err)
+			return err;
+		(*count)++;
+		*resume = c->va + size;
+		if (i == VMC_PTES_PER_NODE - 1 || fend - *resume < size ||
+		    vmc_pte_kind_of(vmc_pte_read(slot + 1), c->level) !=
+		    VMC_PTE_LEAF)
+			return 0;
+	}
+}
+
 /**
  * vmc_cursor_protect_range() - change the property of every leaf in
  *	[va, va + @len)
@@ -1602,12 +1638,11 @@ int vmc_cursor_protect_range(struct vmc_cursor *c, u64 len,
 	fend = c->va + len;
 	while ((slot = vmc_seek_fitting_leaf(c, fend, op))) {
 		err = IS_ERR(slot) ? PTR_ERR(slot) :
-				     vmc_protect_fit(c, slot, op, &pc);
+				     vmc_protect_run(c, slot, fend, op, &pc,
+						     count, &resume);
 		if (err)
 			break;
-		(*count)++;
 		vmc_move_forward(c);
-		resume = c->va;
 	}
 	if (err)
 		vmc_reposition(c, resume);

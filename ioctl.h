@@ -628,11 +628,14 @@ struct vmc_check {
  * @out_frames: frames currently allocated
  * @out_activations: times the space was loaded into CR3
  * @out_max_window_ns: the longest activation window (interrupts off)
- * @out_max_dispatch_ns: the longest flush dispatch (preemption off, while
- *	waiting for the IPIs)
+ * @out_max_dispatch_ns: the longest flush dispatch that involved other
+ *	CPUs (preemption off, while waiting for the IPIs); a dispatch on
+ *	this CPU alone is at most flush_ceiling INVLPGs or one full flush,
+ *	and is not timed
  * @out_max_nosched_ns: the longest stretch a cursor ran without offering
  *	the CPU (cond_resched()), on kernels without full preemption the
- *	longest time it could keep others waiting
+ *	longest time it could keep others waiting; timed from a cursor's
+ *	256th step on (a shorter walk is bounded by its work)
  *
  * The three maxima are since the module was loaded (for the space: since
  * it was created).

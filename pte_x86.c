@@ -49,6 +49,13 @@ u32 vmc_pat_effective(const u64 cache_bits[VMC_NR_CACHE_MODES], u64 pat)
 	return ok;
 }
 
+/* PWT, PCD and PAT (bit 7) of a 4 KiB leaf as a 3-bit index. */
+static unsigned int vmc_cache_index(u64 bits)
+{
+	return (bits & VMC_PTE_PWT ? 1 : 0) | (bits & VMC_PTE_PCD ? 2 : 0) |
+	       (bits & VMC_PTE_PAT4K ? 4 : 0);
+}
+
 /**
  * vmc_pt_format_init() - describe the format of a CPU and kernel
  * @f: the format to fill
@@ -93,6 +100,12 @@ void vmc_pt_format_init(struct vmc_pt_format *f, u8 nr_levels, bool nx,
 		if (distinct && (cache_effective & (1u << i)))
 			f->cache_ok |= 1u << i;
 	}
+	for (i = 1; i <= VMC_MAX_LEVELS; i++)
+		f->addr_mask[i] = (f->pa_limit - 1) & ~(vmc_page_size(i) - 1);
+	memset(f->cache_of, -1, sizeof(f->cache_of));
+	for (i = 0; i < VMC_NR_CACHE_MODES; i++)
+		if (f->cache_ok & (1u << i))
+			f->cache_of[vmc_cache_index(f->cache_bits[i])] = i;
 }
 
 /**
@@ -185,17 +198,12 @@ static u64 vmc_cache_to_pte(u32 mode, int level)
 static int vmc_pte_to_cache(u64 pte, int level)
 {
 	u64 bits = pte & (VMC_PTE_PWT | VMC_PTE_PCD);
-	unsigned int i;
 
 	if (level == 1)
 		bits |= pte & VMC_PTE_PAT4K;
 	else if (pte & VMC_PTE_PAT_LARGE)
 		bits |= VMC_PTE_PAT4K;
-	for (i = 0; i < VMC_NR_CACHE_MODES; i++)
-		if ((vmc_fmt.cache_ok & (1u << i)) &&
-		    vmc_fmt.cache_bits[i] == bits)
-			return i;
-	return -1;
+	return vmc_fmt.cache_of[vmc_cache_index(bits)];
 }
 
 /**

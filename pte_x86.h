@@ -85,6 +85,10 @@ enum vmc_leaf_kind {
  *	4 KiB leaf, as the kernel's PAT programming assigns them
  * @cache_ok: modes that may be mapped: their effective memory type is the
  *	one asked for, and their encoding differs from every other mode's
+ * @addr_mask: per level, the address bits of a leaf of that level
+ *	(derived, so that decoding does no arithmetic)
+ * @cache_of: the mode of each PAT/PCD/PWT combination (index
+ *	vmc_cache_index()), -1 where none of @cache_ok is encoded so
  */
 struct vmc_pt_format {
 	u8 nr_levels;
@@ -94,6 +98,8 @@ struct vmc_pt_format {
 	u64 me_mask;
 	u64 cache_bits[VMC_NR_CACHE_MODES];
 	u32 cache_ok;
+	u64 addr_mask[VMC_MAX_LEVELS + 1];
+	s8 cache_of[8];
 };
 
 /* The running CPU's format; set once by vmc_pt_format_init(). */
@@ -182,7 +188,7 @@ static inline enum vmc_pte_kind vmc_pte_kind_of(u64 pte, int level)
 /* The address bits of a leaf of @level. */
 static inline u64 vmc_pte_addr_mask(int level)
 {
-	return (vmc_fmt.pa_limit - 1) & ~(vmc_page_size(level) - 1);
+	return vmc_fmt.addr_mask[level];
 }
 
 /* The address of a leaf entry of the given level (no validation). */

@@ -247,7 +247,8 @@ struct vmc_release {
 };
 
 #define VMC_FLUSH_SLOTS		32
-#define VMC_INLINE_RELEASES	8
+/* As many as a batch of single-page flushes can hold: none allocates. */
+#define VMC_INLINE_RELEASES	VMC_FLUSH_SLOTS
 
 struct vmc_release_chunk;
 
@@ -314,9 +315,10 @@ struct vmc_range {
  *	vmc_limit)
  * @steps: entries visited or written so far: a measure of the work done,
  *	which callers (a batch) may bound
- * @yield_at: @steps at which the cursor next offers to reschedule
- * @run_since: local_clock() when the cursor last offered the CPU (or
- *	started)
+ * @yield_at: @steps at which the cursor next offers to reschedule (or,
+ *	before @run_since is set, starts timing)
+ * @run_since: local_clock() when the cursor last offered the CPU, or
+ *	when its walk grew long (0 before: a short walk is not timed)
  * @leaf_bits: vmc_pte_leaf_bits() of the last map, reused while @leaf_key
  *	(level, property and tracking) stays the same
  * @leaf_key: what @leaf_bits was computed for; 0 if nothing yet
