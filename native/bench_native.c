@@ -2,9 +2,10 @@
 /*
  * The cursor's costs on the host CPU: the engine built natively at -O2,
  * without sanitizers, contracts (VMC_DEBUG) or test hooks, timed as the
- * in-kernel CURSOR and FLOOR experiments time it (bench/bench.c): N leaves
- * over a region at 512 GiB, frames reused round-robin (512 of 4 KiB, or 8
- * of 2 MiB), one cursor over the whole region, and
+ * in-kernel CURSOR and FLOOR experiments time it (bench/bench_cursor.c,
+ * on bench/bench_work.c): N leaves over a region at 512 GiB, frames reused
+ * round-robin (512 of 4 KiB, or 8 of 2 MiB), one cursor over the whole
+ * region, and
  *
  *   map            vmc_cursor_map() per leaf
  *   map_many       one vmc_cursor_map_many() of all N
