@@ -123,6 +123,9 @@ extern struct vmc_space_stats vmc_global_stats;
 static inline void __vmc_stat_add(struct vmc_space *space, size_t offset,
 				  s64 n)
 {
+	/* Two atomics, one on a line every CPU shares: none for nothing. */
+	if (!n)
+		return;
 	atomic64_add(n, (atomic64_t *)((char *)&space->stats + offset));
 	atomic64_add(n, (atomic64_t *)((char *)&vmc_global_stats + offset));
 }

@@ -456,9 +456,10 @@ static int vmc_batch_copy_out(const struct vmc_batch_ctx *b,
 
 /*
  * Validate every op and take references on the frames map ops use; an op
- * naming the same frame as the op before shares its reference. Called
- * with the cursor created, so that the invariant checker (which waits for
- * cursors) never counts a reference only the batch holds.
+ * naming the same frame as the op before shares its reference. One lock
+ * of the handle table for all the lookups. Called with the cursor
+ * created, so that the invariant checker (which waits for cursors) never
+ * counts a reference only the batch holds.
  */
 static void vmc_batch_prepare(struct vmc_file *vf, struct vmc_batch_ctx *b,
 			      u32 nr)
@@ -466,6 +467,7 @@ static void vmc_batch_prepare(struct vmc_file *vf, struct vmc_batch_ctx *b,
 	struct vmc_frame *last = NULL;
 	u32 i, last_handle = 0;
 
+	xa_lock(&vf->frames);
 	for (i = 0; i < nr; i++) {
 		const struct vmc_op *op = &b->ops[i];
 		struct vmc_frame *frame;
@@ -477,7 +479,7 @@ static void vmc_batch_prepare(struct vmc_file *vf, struct vmc_batch_ctx *b,
 			b->frames[i] = last;
 			continue;
 		}
-		frame = vmc_get_frame(vf, op->handle);
+		frame = vmc_get_frame_locked(vf, op->handle);
 		if (IS_ERR(frame)) {
 			b->pre_err[i] = PTR_ERR(frame);
 			continue;
@@ -487,6 +489,7 @@ static void vmc_batch_prepare(struct vmc_file *vf, struct vmc_batch_ctx *b,
 		last = frame;
 		last_handle = op->handle;
 	}
+	xa_unlock(&vf->frames);
 }
 
 /* A read-only descriptor runs only batches that look (EBADF). */

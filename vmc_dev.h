@@ -41,6 +41,7 @@ long vmc_file_ioctl(struct vmc_file *vf, unsigned int cmd, void __user *uptr);
 struct vmc_query;
 bool vmc_admin(void);
 struct vmc_frame *vmc_get_frame(struct vmc_file *vf, u32 handle);
+struct vmc_frame *vmc_get_frame_locked(struct vmc_file *vf, u32 handle);
 void vmc_report_leaf(const struct vmc_query *q, bool admin, u32 *handle,
 		     u32 *prop, u64 *offset, u64 *paddr, u32 *flags);
 int vmc_cmd_batch(struct vmc_file *vf, void *cmd);

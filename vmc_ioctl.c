@@ -234,6 +234,26 @@ void vmc_file_destroy(struct vmc_file *vf)
 }
 
 /**
+ * vmc_get_frame_locked() - vmc_get_frame() with the handle table locked
+ * @vf: the file context; the caller holds xa_lock(&@vf->frames), so
+ *	that many lookups (a batch's) pay for one lock
+ * @handle: the handle
+ *
+ * Context: any, under xa_lock(&@vf->frames).
+ * Return: as vmc_get_frame().
+ */
+struct vmc_frame *vmc_get_frame_locked(struct vmc_file *vf, u32 handle)
+{
+	struct vmc_frame *frame = handle ? xa_load(&vf->frames, handle) : NULL;
+
+	if (!frame)
+		return ERR_PTR(-ENOENT);
+	if (vmc_frame_get(frame, 1))
+		return ERR_PTR(-EOVERFLOW);
+	return frame;
+}
+
+/**
  * vmc_get_frame() - a reference on the frame behind a handle
  * @vf: the file context
  * @handle: the handle
@@ -245,16 +265,11 @@ void vmc_file_destroy(struct vmc_file *vf)
 struct vmc_frame *vmc_get_frame(struct vmc_file *vf, u32 handle)
 {
 	struct vmc_frame *frame;
-	int err = 0;
 
 	xa_lock(&vf->frames);
-	frame = handle ? xa_load(&vf->frames, handle) : NULL;
-	if (!frame)
-		err = -ENOENT;
-	else if (vmc_frame_get(frame, 1))
-		err = -EOVERFLOW;
+	frame = vmc_get_frame_locked(vf, handle);
 	xa_unlock(&vf->frames);
-	return err ? ERR_PTR(err) : frame;
+	return frame;
 }
 
 /**
