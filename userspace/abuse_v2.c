@@ -1804,6 +1804,70 @@ out:
 	munmap(page, PAGE);
 }
 
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << 26)	/* MAP_HUGE_SHIFT 26 */
+#endif
+
+/*
+ * A 1 GiB hugetlb page (import_1g.sh reserves one and raises the frame
+ * caps, which are below 1 GiB on small guests): imported, mapped as one
+ * 1 GiB leaf, as 2 MiB leaves, shared both ways, VmPin back after close.
+ */
+static void case_import_1g(const void *arg)
+{
+	struct dbg_stats d0, d1;
+	struct vmc_info info;
+	uint32_t h, limit;
+	long pin0;
+	int err;
+	char *p;
+	struct vmcl *vm;
+
+	(void)arg;
+	vm = vopen();
+	if (!vm)
+		return;
+	if (!info_of(vm, &info))
+		goto close;
+	if (!(info.out_page_sizes & SZ_1G)) {
+		skip("the CPU maps no 1 GiB pages (out_page_sizes %#llx)",
+		     (unsigned long long)info.out_page_sizes);
+		goto close;
+	}
+	p = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_1GB, -1, 0);
+	if (p == MAP_FAILED) {
+		skip("no 1 GiB hugetlb page: mmap(MAP_HUGETLB | MAP_HUGE_1GB): %s",
+		     strerror(errno));
+		goto close;
+	}
+	p[0] = 1;
+	dbg_read(&d0);
+	pin0 = vmpin_kb();
+	err = import(vm, p, VMC_FRAME_1G, &h, &limit);
+	if (err == ENOMEM)
+		diag("import 1g: ENOMEM, limit %s (max_frame_pages %llu pages, max_total_pages %llu): import_1g.sh raises them",
+		     limit_name(limit), (unsigned long long)info.out_max_frames,
+		     (unsigned long long)info.out_max_total_pages);
+	if (!want("import a 1 GiB hugetlb page", err, 0))
+		goto unmap;
+	want_u64("VmPin grows by 1 GiB (kB)", (uint64_t)(vmpin_kb() - pin0), 1024 * 1024);
+	import_both_ways(vm, h, p, SZ_1G, 4 * SZ_1G, 3);
+	import_both_ways(vm, h, p, SZ_1G, 8 * SZ_1G, 2);
+	want("import a 2m piece of it", import(vm, p + SZ_2M, VMC_FRAME_2M, NULL, NULL), EBUSY);
+	check_clean(vm, "with a 1 GiB frame");
+	vmcl_close(vm);
+	vm = NULL;
+	if (d0.ok && !dbg_wait_back(&d0, 5000, &d1))
+		diag("after close: pinned_pages %lld, before %lld", dbg_get(&d1, "pinned_pages"),
+		     dbg_get(&d0, "pinned_pages"));
+	want_u64("VmPin after close (kB)", (uint64_t)vmpin_kb(), (uint64_t)pin0);
+unmap:
+	munmap(p, SZ_1G);
+close:
+	vmcl_close(vm);
+}
+
 /* ---- range ops ------------------------------------------------------------------------------ */
 
 static void case_map_range_bad(const void *arg)
@@ -2030,6 +2094,7 @@ void abuse_v2_cases(void)
 	add_case(case_import_noncontig, NULL, "import.2m_noncontiguous_einval");
 	add_case(case_import_bad, NULL, "import.bad_arguments");
 	add_case(case_import_unpinned, NULL, "import.unpinned_after_close");
+	add_case(case_import_1g, NULL, "import.1g_hugetlb");
 	add_case(case_map_range_bad, NULL, "range_ops.map_range_bad");
 	add_case(case_map_frames_bad, NULL, "range_ops.map_frames_bad");
 	add_case(case_protect_range_bad, NULL, "range_ops.protect_range_bad");
