@@ -220,10 +220,6 @@ static void case_ro_ebadf(const void *arg)
 	(void)arg;
 	if (!ro)
 		return;
-	rw = vopen();
-	if (rw && info_of(rw, &info))
-		want_u64("out_fd_flags of a read-write fd", info.out_fd_flags, 0);
-	vmcl_close(rw);
 	if (info_of(ro, &info))
 		want_u64("out_fd_flags of an O_RDONLY fd", info.out_fd_flags,
 			 VMC_FD_READONLY);
@@ -312,6 +308,10 @@ static void case_ro_ebadf(const void *arg)
 			 (uint64_t)dbg_get(&d1, "frames"), (uint64_t)dbg_get(&d0, "frames"));
 	want_u64("VmPin after the refused import", (uint64_t)vmpin_kb(), (uint64_t)pin0);
 	vmcl_close(ro);
+	rw = vopen();
+	if (rw && info_of(rw, &info))
+		want_u64("out_fd_flags of a read-write fd", info.out_fd_flags, 0);
+	vmcl_close(rw);
 }
 
 /* 100 read-only batches at addresses no table covers add no table page. */
