@@ -31,7 +31,7 @@ INSTALL_INCLUDE = ioctl.h $(wildcard userspace/lib/vmcursor.h)
 INSTALL_LIB = $(wildcard userspace/lib/libvmcursor.a userspace/lib/libvmcursor.so*)
 KDIR_ARG = $(if $(KDIR),--kdir $(KDIR),--kernel stock)
 
-.PHONY: all deps module tool run check check-native check-bochs kunit style test-kernel bench clean \
+.PHONY: all deps module tool run check check-native check-bochs kunit style test-kernel bench soak clean \
 	clean-cache help install uninstall install-dkms fuzz bench-native
 
 all: module tool
@@ -45,6 +45,8 @@ help:
 	@echo "make fuzz       libFuzzer against the model for FUZZ_SECONDS (default 60);"
 	@echo "                inputs that add coverage join native/fuzz/corpus"
 	@echo "make bench-native  map/protect/unmap in ns per page on this CPU, natively"
+	@echo "make soak       the ioctl fuzzer on the debug kernel for DURATION (default 1h; 30m, 2h)"
+	@echo "                or IOCTLS ioctls, in boots of at most 15 min (scripts/soak --help)"
 	@echo "make kunit      KUnit suites on the test kernel, 5- and 4-level (SUITE=name to filter)"
 	@echo "make style      checkpatch, sparse and kernel-doc gates"
 	@echo "make bench      boot the stock kernel and print vmcursor bench (BENCH_ARGS=--quick)"
@@ -95,6 +97,9 @@ test-kernel: deps
 
 bench: deps
 	@scripts/bench $(BENCH_ARGS)
+
+soak: deps
+	@scripts/soak $(if $(DURATION),--duration $(DURATION)) $(if $(IOCTLS),--ioctls $(IOCTLS)) $(SOAK_ARGS)
 
 # Also removes what a direct `make -C $KDIR M=$PWD` leaves in the tree.
 clean:

@@ -155,7 +155,7 @@ has info out "user range:     0x0..$va_end"
 if grep -q '^features:.* la57' "$T/info.out"; then got=yes; else got=no; fi
 eq "la57 in the features" "$got" "$feat"
 has info out 'limits:         4096 ops per batch, 1048576 bytes per probe'
-has info out 'ABI version:    1 (this tool: 1)'
+has info out 'ABI version:    2 (this tool: 2)'
 # The caps are the module parameters' defaults: half and an eighth of RAM.
 ram=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 fp=$(sed -n 's/.*"max_frame_pages": \([0-9]*\).*/\1/p' "$T/jinfo.out")

@@ -64,7 +64,7 @@ cursor 0 2g
   map b+2m rw expect ERANGE
   map a rw 2m expect ERANGE
   map b+4k rw
-  map b+0x1ff000 r-x:uc
+  map b+0x1ff000 r-x
   jump 6m
   query
   query
@@ -83,8 +83,8 @@ same ops out <<EOF
    3: frame          c: 4k frame, handle 3
    4: frame          d: 4k frame, handle 4
    5: drop           d (handle 4)
-   6: frame          d: 2m frame, handle 4
-   7: drop           d (handle 4)
+   6: frame          d: 2m frame, handle 5
+   7: drop           d (handle 5)
    8: cursor         0x0..0x800000  26 ops
    9:   va           0x0
   10:   query        0x0..0x200000  absent
@@ -122,12 +122,12 @@ same ops out <<EOF
   43:   map          b+0x200000 rw-:wb 4k  failed as expected: Numerical result out of range (ERANGE)
   44:   map          a+0x0 rw-:wb 2m  failed as expected: Numerical result out of range (ERANGE)
   45:   map          b+0x1000 rw-:wb 4k, cursor now 0x601000
-  46:   map          b+0x1ff000 r-x:uc 4k, cursor now 0x602000
+  46:   map          b+0x1ff000 r-x:wb 4k, cursor now 0x602000
   47:   jump         cursor at 0x600000
   48:   query        0x600000..0x601000  frame b+0x1000  rw-:wb  4k  A=0 D=0
   49:   query        0x600000..0x601000  frame b+0x1000  rw-:wb  4k  A=0 D=0
   50:   jump         cursor at 0x601000
-  51:   query        0x601000..0x602000  frame b+0x1ff000  r-x:uc  4k  A=0 D=0
+  51:   query        0x601000..0x602000  frame b+0x1ff000  r-x:wb  4k  A=0 D=0
   53: cursor         0x0..0x100000  1 op
   54:   map          b+0x0 rw-:wb 2m  failed as expected: Numerical result out of range (ERANGE)
   56: check          ok: 0 violations; 4 mappings, $((top + 4)) table pages, 2 frames

@@ -6,14 +6,41 @@
 # property is read back with query and, where the MMU can tell, tried with
 # a probe write or read.
 #
+# A frame has one memory type (ABI v2): the tool's frames are WB, so a
+# change to another type is refused, EINVAL where the CPU offers that type
+# and EOPNOTSUPP where it does not (QEMU's guests offer no WC: the kernel
+# skips PAT setup when MTRRs are off), as 'vmcursor info' lists them.
+# Frames of the matching type are vmcursor-abuse's frame_types cases (the
+# tool cannot allocate UC or WC frames yet): UC and WC frames map and
+# protect with their own type, any other type is EINVAL, and the WC case
+# skips, saying why, where the guest offers no WC.
+#
 # kernels: stock test
 set -u
 . "$(dirname "$0")/../lib/vmc.sh"
 
 levels=$(vmcursor info | sed -n 's/^paging levels: *//p')
 case $levels in 4 | 5) ;; *) echo "cannot read the paging levels from vmcursor info"; exit 1 ;; esac
+modes=" $(vmcursor info | sed -n 's/^cache modes: *//p') "
+# The errno of a change of a WB leaf to cache mode $1, and its text.
+refused() {
+	case $modes in
+	*" $1 "*) echo EINVAL ;;
+	*) echo EOPNOTSUPP ;;
+	esac
+}
+text() {
+	case $1 in
+	EINVAL) echo "Invalid argument (EINVAL)" ;;
+	EOPNOTSUPP) echo "Operation not supported (EOPNOTSUPP)" ;;
+	esac
+}
+wt=$(refused wt)
+uc=$(refused uc)
+wc=$(refused wc)
+echo "cache modes:$modes: changes to wt, uc, wc give $wt, $uc, $wc"
 
-vmc protect <<'EOF'
+vmc protect <<EOF
 frame a
 cursor 0 1m
   map a rw
@@ -46,13 +73,13 @@ cursor 0 1m
   protect_next 4k +r
   jump 0
   query
-  protect_next 4k =r-x:wt
+  protect_next 4k =r-x:wt expect $wt
+  protect_next 4k :uc expect $uc
+  protect_next 4k :wc expect $wc
+  protect_next 4k =r-x
   jump 0
   query
-  protect_next 4k :uc
-  jump 0
-  query
-  protect_next 4k :wc
+  protect_next 4k :wb
   jump 0
   query
   protect_next 4k =rw
@@ -108,15 +135,15 @@ same protect out <<EOF
   30:   protect_next protected 0x0..0x1000
   31:   jump         cursor at 0x0
   32:   query        0x0..0x1000  frame a+0x0  rw-:wb  4k  A=1 D=1
-  33:   protect_next protected 0x0..0x1000
-  34:   jump         cursor at 0x0
-  35:   query        0x0..0x1000  frame a+0x0  r-x:wt  4k  A=0 D=0
+  33:   protect_next 0x1000  failed as expected: $(text $wt)
+  34:   protect_next 0x1000  failed as expected: $(text $uc)
+  35:   protect_next 0x1000  failed as expected: $(text $wc)
   36:   protect_next protected 0x0..0x1000
   37:   jump         cursor at 0x0
-  38:   query        0x0..0x1000  frame a+0x0  r-x:uc  4k  A=0 D=0
+  38:   query        0x0..0x1000  frame a+0x0  r-x:wb  4k  A=0 D=0
   39:   protect_next protected 0x0..0x1000
   40:   jump         cursor at 0x0
-  41:   query        0x0..0x1000  frame a+0x0  r-x:wc  4k  A=0 D=0
+  41:   query        0x0..0x1000  frame a+0x0  r-x:wb  4k  A=0 D=0
   42:   protect_next protected 0x0..0x1000
   43:   jump         cursor at 0x0
   44:   query        0x0..0x1000  frame a+0x0  rw-:wb  4k  A=0 D=0
@@ -183,5 +210,27 @@ same huge out <<EOF
   19: check          ok: 0 violations; 512 mappings, $((levels + 1)) table pages, 1 frame
 huge.vmc: 18 statements run, all succeeded
 EOF
+
+# Frames of the matching type (raw ioctls): UC, and WC where offered.
+rc=0
+vmcursor-abuse --filter frame_types >"$T/types.out" 2>"$T/types.err" || rc=$?
+expect_rc types 0
+grep -E '^(ok|not ok) ' "$T/types.out" | sed 's/^/  /'
+for c in frame_types.uc_frame frame_types.wb_frame_keeps_wb frame_types.unoffered_refused; do
+	if grep -q "^ok [0-9]* $c\$" "$T/types.out"; then
+		pass "$c"
+	elif grep -q "^ok [0-9]* $c # SKIP" "$T/types.out"; then
+		pass "$c skipped: $(sed -n "s/^ok [0-9]* $c # SKIP //p" "$T/types.out")"
+	else
+		fail "$c did not pass"
+	fi
+done
+case $modes in
+*" wc "*) grep -q '^ok [0-9]* frame_types.wc_frame$' "$T/types.out" &&
+		pass "frame_types.wc_frame" || fail "frame_types.wc_frame did not pass" ;;
+*) grep -q '^ok [0-9]* frame_types.wc_frame # SKIP' "$T/types.out" &&
+		pass "frame_types.wc_frame skips: no WC here" ||
+		fail "frame_types.wc_frame did not skip without WC" ;;
+esac
 
 finish
