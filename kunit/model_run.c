@@ -353,18 +353,27 @@ vmr_walk_node(struct vmr_walk *w, struct vmc_node *node, int level, u64 base)
 		const struct vmm_map *p = &w->m->maps[w->idx];
 
 		present++;
-		w->hash = vmr_mix(vmr_mix(w->hash, i), pte);
 		/* The common case: the leaf the model expects here. */
 		if (w->idx < w->end && p->va == va && p->size == 1ULL << shift &&
 		    pte == vmr_expected_pte(w, p, level)) {
+			w->hash = vmr_mix(vmr_mix(w->hash, va), pte);
 			w->idx++;
 			continue;
 		}
 		switch (vmc_pte_decode(pte, level, &info)) {
 		case VMC_PTE_TABLE:
+			/*
+			 * A table that reaches past the window is shared with
+			 * other threads' windows, which may create it or set
+			 * its accessed bit at any time: only the tables wholly
+			 * inside count.
+			 */
+			if (va >= w->lo && va + (1ULL << shift) <= w->hi)
+				w->hash = vmr_mix(vmr_mix(w->hash, va), info.pa);
 			vmr_walk_node(w, vmc_node_from_pa(info.pa), level - 1, va);
 			break;
 		case VMC_PTE_LEAF:
+			w->hash = vmr_mix(vmr_mix(w->hash, va), pte);
 			vmr_walk_leaf(w, pte, level, va);
 			break;
 		default:
