@@ -141,6 +141,7 @@ static void vmc_pool_push(struct vmc_cursor *c, struct vmc_node *node)
 static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 {
 	struct vmc_space *space = c->space;
+	unsigned int fresh = 0;
 
 	if (c->nr_pool < n && READ_ONCE(space->nr_spare)) {
 		spin_lock(&space->spare_lock);
@@ -157,10 +158,25 @@ static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 		struct vmc_node *node = vmc_node_alloc(space, 1, gfp, &c->limit);
 
 		if (!node)
-			return -ENOMEM;
+			goto undo;
 		vmc_pool_push(c, node);
+		fresh++;
 	}
 	return 0;
+
+undo:
+	/*
+	 * An op that fails changes nothing, not even what its opener is
+	 * charged: this call's nodes go, not to the spares.
+	 */
+	while (fresh--) {
+		struct vmc_node *node = c->pool;
+
+		c->pool = node->next;
+		c->nr_pool--;
+		vmc_node_free(node);
+	}
+	return -ENOMEM;
 }
 
 /* Take a zeroed node from the pool; the plan reserved it. */

@@ -222,7 +222,7 @@ rc=0
 echo "$old_cap" >"$param"
 expect_rc cap 1
 same cap err <<'EOF'
-vmcursor: cap.vmc:3: frame: Cannot allocate memory (ENOMEM) - out of memory, or the space's frame cap (max_frame_pages = 1024 pages) would be exceeded: this frame needs 512 pages and frames the script has not dropped hold 1024
+vmcursor: cap.vmc:3: frame: Cannot allocate memory (ENOMEM) - the space's frame cap (max_frame_pages = 1024 pages) would be exceeded: this frame needs 512 pages and frames the script has not dropped hold 1024
 EOF
 
 finish

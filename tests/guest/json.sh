@@ -53,8 +53,8 @@ check
 EOF
 expect_rc json 1
 same json out <<EOF
-{"line": 1, "cmd": "frame", "ok": true, "name": "a", "size": "4k", "handle": 1}
-{"line": 2, "cmd": "frame", "ok": true, "name": "b", "size": "2m", "handle": 2}
+{"line": 1, "cmd": "frame", "ok": true, "name": "a", "size": "4k", "cache": "wb", "handle": 1}
+{"line": 2, "cmd": "frame", "ok": true, "name": "b", "size": "2m", "cache": "wb", "handle": 2}
 {"line": 3, "cmd": "cursor", "ok": true, "start": "0x0", "end": "0x800000", "ops": 15, "stop": false, "done": 15}
 {"line": 4, "cmd": "va", "ok": true, "va": "0x0"}
 {"line": 5, "cmd": "query", "ok": true, "start": "0x0", "end": "0x200000", "mapped": false, "level": 2}
@@ -101,20 +101,20 @@ stats
 stats global
 EOF
 expect_rc stats 0
-sed -E 's/("(invlpg|full_flushes|invpcid|ipis|deferred_frees|table_pages|activations)": )[0-9]+/\1N/g' \
+sed -E 's/("(invlpg|full_flushes|invpcid|ipis|deferred_frees|table_pages|activations|window_ns|dispatch_ns|nosched_ns)": )[0-9]+/\1N/g' \
 	"$T/stats.out" >"$T/stats.masked"
 sed -E 's/("global": true, "counters": \{)"maps": [0-9]+, "unmapped": [0-9]+, "protects": [0-9]+, "splits": [0-9]+,(.*"frames": )[0-9]+/\1"maps": M, "unmapped": M, "protects": M, "splits": M,\2M/' \
 	"$T/stats.masked" >"$T/stats.masked2"
 same stats masked2 <<'EOF'
-{"line": 1, "cmd": "frame", "ok": true, "name": "a", "size": "4k", "handle": 1}
+{"line": 1, "cmd": "frame", "ok": true, "name": "a", "size": "4k", "cache": "wb", "handle": 1}
 {"line": 2, "cmd": "cursor", "ok": true, "start": "0x0", "end": "0x100000", "ops": 5, "stop": false, "done": 5}
 {"line": 3, "cmd": "map", "ok": true, "frame": "a", "offset": "0x0", "prop": "rw:wb", "size": "4k", "cursor": "0x1000"}
 {"line": 4, "cmd": "map", "ok": true, "frame": "a", "offset": "0x0", "prop": "rw:wb", "size": "4k", "cursor": "0x2000"}
 {"line": 5, "cmd": "jump", "ok": true, "va": "0x0"}
 {"line": 6, "cmd": "protect_next", "ok": true, "len": "0x2000", "start": "0x0", "end": "0x1000", "cursor": "0x1000"}
 {"line": 7, "cmd": "unmap", "ok": true, "len": "0x1000", "count": 1, "cursor": "0x2000"}
-{"line": 9, "cmd": "stats", "ok": true, "global": false, "counters": {"maps": 2, "unmapped": 1, "protects": 1, "splits": 0, "invlpg": N, "full_flushes": N, "invpcid": N, "ipis": N, "deferred_frees": N, "table_pages": N, "frames": 1, "activations": N}}
-{"line": 10, "cmd": "stats", "ok": true, "global": true, "counters": {"maps": M, "unmapped": M, "protects": M, "splits": M, "invlpg": N, "full_flushes": N, "invpcid": N, "ipis": N, "deferred_frees": N, "table_pages": N, "frames": M, "activations": N}}
+{"line": 9, "cmd": "stats", "ok": true, "global": false, "counters": {"maps": 2, "unmapped": 1, "protects": 1, "splits": 0, "invlpg": N, "full_flushes": N, "invpcid": N, "ipis": N, "deferred_frees": N, "table_pages": N, "frames": 1, "activations": N}, "maxima": {"window_ns": N, "dispatch_ns": N, "nosched_ns": N}}
+{"line": 10, "cmd": "stats", "ok": true, "global": true, "counters": {"maps": M, "unmapped": M, "protects": M, "splits": M, "invlpg": N, "full_flushes": N, "invpcid": N, "ipis": N, "deferred_frees": N, "table_pages": N, "frames": M, "activations": N}, "maxima": {"window_ns": N, "dispatch_ns": N, "nosched_ns": N}}
 {"kind": "summary", "schema": 1, "file": "stats.vmc", "statements": 9, "failed": 0, "failed_lines": [], "parse_errors": 0, "ok": true}
 EOF
 

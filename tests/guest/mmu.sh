@@ -4,8 +4,8 @@
 # Reads and writes through the MMU: text and hex, hexdump output, accesses
 # spanning pages and leaves, two mappings of one frame seeing the same
 # bytes, a frame still mapped after its handle is dropped (ABI v2 reports
-# such a leaf with handle 0, which the tool shows as #0), the top page of
-# the user range; faults (absent, write to read-only, no read permission,
+# such a leaf with handle 0, which the tool shows as "dropped frame"), the
+# top page of the user range; faults (absent, write to read-only, no read permission,
 # partly done); accessed/dirty bits; stats activations growing with each
 # probe.
 #
@@ -95,7 +95,7 @@ same mmu out <<EOF
   29:   jump         cursor at 0x1000
   30:   query        0x1000..0x2000  frame a+0x0  r--:wb  4k  A=1 D=0
   31:   jump         cursor at 0x600000
-  32:   query        0x600000..0x601000  frame #0+0x1000  rw-:wb  4k  A=1 D=0
+  32:   query        0x600000..0x601000  dropped frame+0x1000  rw-:wb  4k  A=1 D=0
   34: cursor         $top..$va_end  1 op
   35:   map          t+0x0 rw-:wb 4k, cursor now $va_end
   37: write          $top  21 bytes: 746f70206f662074686520757365722072616e6765  "top of the user range"
