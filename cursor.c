@@ -34,9 +34,16 @@
 #define VMC_GFP_ATOMIC	(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
 
 /* Entries a cursor visits between offers to reschedule. */
-#define VMC_YIELD_STEPS	4096
+#define VMC_YIELD_STEPS	256
 /* Steps after which a walk's time without rescheduling is measured. */
-#define VMC_MEASURE_STEPS	256
+#define VMC_MEASURE_STEPS	128
+/*
+ * Work that visits few entries still costs time: an op's fixed cost (a
+ * jump's descent, a flush dispatch) and a new table page (allocated,
+ * zeroed, charged) count as this many entries toward the next offer.
+ */
+#define VMC_OP_STEPS		16
+#define VMC_NODE_STEPS		64
 
 static gfp_t vmc_gfp(void)
 {
@@ -161,6 +168,7 @@ static int vmc_pool_reserve(struct vmc_cursor *c, unsigned int n, gfp_t gfp)
 			goto undo;
 		vmc_pool_push(c, node);
 		fresh++;
+		c->steps += VMC_NODE_STEPS;
 	}
 	return 0;
 
@@ -465,6 +473,22 @@ void vmc_cursor_destroy(struct vmc_cursor *c)
 	vmc_stat_add(c->space, splits, c->splits);
 	vmc_pool_release(c);
 	vmc_range_unlock(c->space, &c->range);
+}
+
+/**
+ * vmc_cursor_op_done() - count an operation toward the cursor's next offer
+ * @c: the cursor, between two operations (a batch's ops)
+ *
+ * An operation's fixed cost counts as VMC_OP_STEPS entries, so that a
+ * batch of many small ops offers the CPU as often as one long walk does.
+ * Postcondition: the cursor is where it was; the CPU may have been
+ * offered (cond_resched()) unless interrupts are off.
+ * Context: the cursor's owner; may sleep unless interrupts are off.
+ */
+void vmc_cursor_op_done(struct vmc_cursor *c)
+{
+	c->steps += VMC_OP_STEPS;
+	vmc_cursor_yield(c);
 }
 
 /**

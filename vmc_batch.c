@@ -522,6 +522,7 @@ static u32 vmc_batch_run(struct vmc_batch_ctx *b, struct vmc_file *vf,
 		if (r->error == -ENOMEM)
 			r->limit = b->c->limit ?: VMC_LIMIT_KERNEL;
 		done++;
+		vmc_cursor_op_done(b->c);
 		if (r->error && (cmd->flags & VMC_BATCH_STOP_ON_ERROR))
 			break;
 		/* Others wait for this range: bound the cursor's life. */

@@ -359,6 +359,8 @@ static u32 vmc_dump_collect(struct vmc_cursor *c, struct vmc_mapping *out,
 	while (n < max && vmc_cursor_find_next(c, end - c->va, &found) > 0) {
 		vmc_cursor_peek(c, &q);
 		vmc_dump_entry(&out[n++], &q, admin);
+		/* Each entry costs about an op: offer the CPU as a batch does. */
+		vmc_cursor_op_done(c);
 		*next = min(q.end, end);
 		if (q.end >= end)
 			break;

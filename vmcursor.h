@@ -313,8 +313,9 @@ struct vmc_range {
  * @splits: huge leaves split, likewise
  * @limit: after an -ENOMEM, the limit that refused a table node (enum
  *	vmc_limit)
- * @steps: entries visited or written so far: a measure of the work done,
- *	which callers (a batch) may bound
+ * @steps: entries visited or written so far, plus a weight for each op
+ *	and each new table page: a measure of the work done, which callers
+ *	(a batch) may bound
  * @yield_at: @steps at which the cursor next offers to reschedule (or,
  *	before @run_since is set, starts timing)
  * @run_since: local_clock() when the cursor last offered the CPU, or
@@ -389,6 +390,7 @@ void *vmc_frame_kaddr(const struct vmc_frame *frame, u64 offset);
 int vmc_cursor_create(struct vmc_cursor *c, struct vmc_space *space,
 		      u64 start, u64 end);
 void vmc_cursor_destroy(struct vmc_cursor *c);
+void vmc_cursor_op_done(struct vmc_cursor *c);
 u64 vmc_cursor_virt_addr(const struct vmc_cursor *c);
 int vmc_cursor_query(struct vmc_cursor *c, struct vmc_query *q);
 int vmc_cursor_peek(struct vmc_cursor *c, struct vmc_query *q);

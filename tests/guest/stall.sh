@@ -7,7 +7,8 @@
 # JUMP 0, DUMP, CHECK, 1 MiB probes, four threads on one descriptor, the
 # huge unmap). The longest activation window (interrupts off) and flush
 # dispatch (preemption off) of the space and of the module must stay
-# under 10 ms; the longest stretch without a reschedule offer is printed.
+# under 10 ms, the longest stretch a cursor ran without a reschedule offer
+# under 20 ms.
 # vmrun fails the boot on any soft lockup or RCU stall.
 #
 # kernels: stock test
