@@ -51,6 +51,29 @@ static gfp_t vmc_gfp(void)
 	       GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
 }
 
+/* This task's context switches: each one is an offer the CPU took. */
+static unsigned long vmc_switches(void)
+{
+	return current->nvcsw + current->nivcsw;
+}
+
+static void vmc_run_start(struct vmc_cursor *c, u64 now)
+{
+	c->run_since = now;
+	c->run_switches = vmc_switches();
+}
+
+/*
+ * Record the stretch since run_since, unless the task was switched out
+ * meanwhile (it slept, or gave the CPU at a might_sleep()): then the
+ * stretch ended there, and its time is not the cursor's.
+ */
+static void vmc_run_end(struct vmc_cursor *c, u64 now)
+{
+	if (vmc_switches() == c->run_switches)
+		vmc_stat_max(c->space, max_nosched_ns, now - c->run_since);
+}
+
 /*
  * Long walks stay polite on kernels without preemption: every
  * VMC_YIELD_STEPS entries the cursor offers the CPU (not inside a window).
@@ -64,16 +87,16 @@ static void vmc_cursor_yield(struct vmc_cursor *c)
 	now = local_clock();
 	if (!c->run_since) {
 		/* A long walk: from here on its stretches are timed. */
-		c->run_since = now;
+		vmc_run_start(c, now);
 		c->yield_at = c->steps + VMC_YIELD_STEPS - VMC_MEASURE_STEPS;
 		return;
 	}
 	c->yield_at = c->steps + VMC_YIELD_STEPS;
 	if (irqs_disabled())
 		return;
-	vmc_stat_max(c->space, max_nosched_ns, now - c->run_since);
+	vmc_run_end(c, now);
 	cond_resched();
-	c->run_since = local_clock();
+	vmc_run_start(c, local_clock());
 }
 
 struct vmc_saved_pos {
@@ -464,8 +487,7 @@ void vmc_cursor_destroy(struct vmc_cursor *c)
 {
 	vmc_cursor_check(c);
 	if (c->run_since)
-		vmc_stat_max(c->space, max_nosched_ns,
-			     local_clock() - c->run_since);
+		vmc_run_end(c, local_clock());
 	vmc_flusher_dispatch(&c->flusher);
 	vmc_stat_add(c->space, maps, c->maps);
 	vmc_stat_add(c->space, unmapped, c->unmapped);

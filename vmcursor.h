@@ -320,6 +320,8 @@ struct vmc_range {
  *	before @run_since is set, starts timing)
  * @run_since: local_clock() when the cursor last offered the CPU, or
  *	when its walk grew long (0 before: a short walk is not timed)
+ * @run_switches: the task's context switches at @run_since (a switch
+ *	since then ended the stretch)
  * @leaf_bits: vmc_pte_leaf_bits() of the last map, reused while @leaf_key
  *	(level, property and tracking) stays the same
  * @leaf_key: what @leaf_bits was computed for; 0 if nothing yet
@@ -344,6 +346,7 @@ struct vmc_cursor {
 	u64 steps;
 	u64 yield_at;
 	u64 run_since;
+	unsigned long run_switches;
 	u64 leaf_bits;
 	u64 leaf_key;
 	struct vmc_flusher flusher;

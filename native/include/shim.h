@@ -267,6 +267,7 @@ struct page;
 struct mm_struct { atomic64_t pinned_vm; };
 struct task_struct {
 	struct mm_struct *mm;
+	unsigned long nvcsw, nivcsw;	/* never switched: no scheduler here */
 	pthread_t thread;
 	int (*fn)(void *);
 	void *arg;
