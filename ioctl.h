@@ -720,7 +720,7 @@ enum vmc_bench_op {
  * @page_shift: 12 or 21
  * @reps: repetitions timed
  * @threads: threads working at once (SCALING), else 1
- * @cursors: cursors (or activation windows) per repetition and thread
+ * @cursors: cursors per repetition and thread
  * @ns_min: fastest repetition, in ns for all @nr_pages (per thread)
  * @ns_q1: first quartile (nearest rank)
  * @ns_median: median
@@ -736,7 +736,14 @@ enum vmc_bench_op {
  * @create_ns_max: the longest vmc_cursor_create() of the last repetition
  *	(of any thread): with two threads, it includes waiting for the
  *	other thread's node locks; 0 where no cursor is created
- * @__reserved: 0
+ * @windows: activation windows of the last repetition (VMC_BRES_WINDOW
+ *	results, else 0): an operation runs in several when one would keep
+ *	interrupts off longer than VMC_BENCH_MAX_WINDOW_NS, and each window
+ *	dispatches its own flushes (an unmap of flush_ceiling pages or
+ *	more, a module parameter of vmcursor.ko, default 32, is one full
+ *	flush per window)
+ * @window_min: pages the operation covered in the smallest of those
+ *	windows (0 if none)
  *
  * The counters come from vmc_stats of the benchmark's own space, taken
  * around the last repetition. Timing uses ktime_get_ns().
@@ -760,7 +767,8 @@ struct vmc_bench_result {
 	__aligned_u64 table_pages;
 	__aligned_u64 table_pages_min;
 	__aligned_u64 create_ns_max;
-	__aligned_u64 __reserved;
+	__u32 windows;
+	__u32 window_min;
 };
 
 /**
@@ -774,9 +782,10 @@ struct vmc_bench_result {
  * @nr_pages: N, 1..VMC_BENCH_MAX_PAGES; for CURVE the largest k,
  *	1..VMC_BENCH_MAX_CURVE; for SCALING the pages per thread
  * @reps: repetitions, 1..VMC_BENCH_MAX_REPS (PROFILE: 1)
- * @chunk: pages per cursor and per activation window; 0 lets the
- *	benchmark choose: windows (interrupts off) of at most
- *	VMC_BENCH_MAX_WINDOW_NS each, one cursor for all @nr_pages
+ * @chunk: pages per cursor, and the most per activation window; 0:
+ *	one cursor for all @nr_pages. Either way a window (interrupts off)
+ *	doubles or halves from the last one's time so as to stay under
+ *	VMC_BENCH_MAX_WINDOW_NS
  * @threads: SCALING: 1..VMC_BENCH_MAX_THREADS (E2BIG above), at most the
  *	online CPUs (EINVAL above); 0 or 1 for the other experiments
  * @results: user pointer to @max_results struct vmc_bench_result

@@ -41,6 +41,8 @@
  * @window: leaves per activation window, adapted so that each stays
  *	under VMC_BENCH_MAX_WINDOW_NS with interrupts off (at most @chunk)
  * @cursors: cursors the last operation used
+ * @windows: activation windows the last operation used
+ * @window_min: leaves in its smallest window
  * @create_max: longest vmc_cursor_create() of the last operation, in ns
  */
 struct vmc_bench_work {
@@ -60,6 +62,8 @@ struct vmc_bench_work {
 	u64 chunk;
 	u64 window;
 	unsigned int cursors;
+	unsigned int windows;
+	u64 window_min;
 	u64 create_max;
 };
 

@@ -260,6 +260,10 @@ static int vmc_bench_curve_one(struct vmc_bench_run *r,
 		return err;
 	vmc_bench_record(r, slot, rep, cv.unmap_ns, &s0, &s1);
 	vmc_bench_record(r, slot + 1, rep, cv.refill_ns, NULL, NULL);
+	r->res[slot].windows = 1;
+	r->res[slot].window_min = k;
+	r->res[slot + 1].windows = 1;
+	r->res[slot + 1].window_min = VMC_BENCH_REFILL;
 	/* Map the k leaves again for the next repetition. */
 	w->n = k;
 	return vmc_bench_chunks(w, vmc_bench_map_fn, false);

@@ -372,6 +372,9 @@ static int vmc_bench_windows(struct vmc_bench_work *w, vmc_bench_fn fn,
 		err = vmc_space_run(w->space, vmc_bench_window_fn, &a);
 		t = vmc_bench_now() - t;
 		done += a.n;
+		w->windows++;
+		if (!w->window_min || a.n < w->window_min)
+			w->window_min = a.n;
 		if (t < VMC_BENCH_MAX_WINDOW_NS / 4 && a.n == w->window)
 			w->window *= 2;
 		else if (t > VMC_BENCH_MAX_WINDOW_NS / 2 && w->window > 1)
@@ -396,6 +399,8 @@ int vmc_bench_chunks(struct vmc_bench_work *w, vmc_bench_fn fn, bool window)
 	int err = 0;
 
 	w->cursors = 0;
+	w->windows = 0;
+	w->window_min = 0;
 	w->create_max = 0;
 	for (done = 0; done < w->n && !err; done += n) {
 		u64 va = w->base + (done << w->shift), t = vmc_bench_now();
@@ -447,6 +452,8 @@ int vmc_bench_timed(struct vmc_bench_run *r, unsigned int slot,
 		return err;
 	vmc_bench_record(r, slot, rep, t, &s0, &s1);
 	r->res[slot].cursors = w->cursors;
+	r->res[slot].windows = w->windows;
+	r->res[slot].window_min = w->window_min;
 	r->res[slot].create_ns_max = w->create_max;
 	return 0;
 }

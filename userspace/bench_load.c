@@ -249,6 +249,8 @@ static void load_row(const struct jl *l, struct bench_row *w)
 	w->threads = jl_u64(l, "threads") ?: 1;
 	w->cursors = jl_u64(l, "cursors");
 	w->window = jl_u64(l, "loaded");
+	w->windows = jl_u64(l, "windows");
+	w->window_min = jl_u64(l, "window_min");
 	w->separate = jl_u64(l, "separate");
 	w->pieces = jl_u64(l, "pieces");
 	for (i = 0; i < ARRAY_SIZE(stat); i++)

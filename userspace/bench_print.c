@@ -14,9 +14,9 @@
 
 static void row_note(const struct bench_row *w, char *buf, size_t len)
 {
-	char wait[64] = "";
+	char wait[64] = "", loaded[64] = "";
 	const char *parts[5] = {
-		w->window ? "space loaded" : "",
+		loaded,
 		w->separate ? "regions 512 GiB apart" : "",
 		w->pieces ? "4k pieces of 2m frames" : "",
 		wait,
@@ -24,6 +24,12 @@ static void row_note(const struct bench_row *w, char *buf, size_t len)
 	};
 	size_t i, used = 0;
 
+	/* Each window flushes on its own: say when there were several. */
+	if (w->window && w->windows > 1)
+		snprintf(loaded, sizeof(loaded), "space loaded, %u windows "
+			 "(smallest %" PRIu64 " pages)", w->windows, w->window_min);
+	else if (w->window)
+		snprintf(loaded, sizeof(loaded), "space loaded");
 	/* Two threads: how long a cursor creation waited at worst. */
 	if (w->threads > 1 && w->create_max)
 		snprintf(wait, sizeof(wait), "slowest cursor creation %.3f ms",
@@ -148,6 +154,10 @@ static void json_row(FILE *out, const struct bench_row *w)
 	json_kv_u64(&j, "threads", w->threads);
 	json_kv_u64(&j, "cursors", w->cursors);
 	json_kv_bool(&j, "loaded", w->window);
+	if (w->windows) {
+		json_kv_u64(&j, "windows", w->windows);
+		json_kv_u64(&j, "window_min", w->window_min);
+	}
 	json_kv_bool(&j, "separate", w->separate);
 	json_kv_bool(&j, "pieces", w->pieces);
 	if (w->reps) {

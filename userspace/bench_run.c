@@ -189,6 +189,8 @@ static int kernel_exp(struct bench_ctx *x, uint32_t experiment,
 		w.threads = s->threads ? s->threads : 1;
 		w.cursors = s->cursors;
 		w.window = s->flags & VMC_BRES_WINDOW;
+		w.windows = s->windows;
+		w.window_min = s->window_min;
 		w.separate = s->flags & VMC_BRES_SEPARATE;
 		w.pieces = s->flags & VMC_BRES_PIECES;
 		w.ns[BENCH_MIN] = s->ns_min;

@@ -85,8 +85,11 @@ struct bench_opts {
  * @reps: repetitions (0: not measured, see @note)
  * @batch: ops per ioctl (ioctl rows), else 0
  * @threads: threads at once
- * @cursors: cursors (or windows, or ioctls) per repetition
+ * @cursors: cursors (or ioctls) per repetition
  * @window: the space was loaded, so flushes executed
+ * @windows: activation windows in the last repetition (0: not loaded);
+ *	each dispatches its own flushes
+ * @window_min: pages in the smallest of them
  * @separate: scaling regions in separate level-3 tables (512 GiB apart)
  * @pieces: 4 KiB leaves that are the pieces of 2 MiB frames, 512 each
  * @ns: min, q1, median, q3, max over repetitions, for all @n pages
@@ -109,6 +112,8 @@ struct bench_row {
 	unsigned int threads;
 	unsigned int cursors;
 	bool window;
+	unsigned int windows;
+	uint64_t window_min;
 	bool separate;
 	bool pieces;
 	uint64_t ns[5];

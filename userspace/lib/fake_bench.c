@@ -126,6 +126,10 @@ int vmcl__fake_bench(struct vmc_bench *b)
 		s->reps = b->reps;
 		s->threads = b->threads ? b->threads : 1;
 		s->cursors = 1;
+		if (s->flags & VMC_BRES_WINDOW) {
+			s->windows = 1;
+			s->window_min = s->nr_pages;
+		}
 		/*
 		 * Made-up but plausible: 100 ns per page and op kind, and the
 		 * bulk maps of pieces (one frame per 512 leaves) cheaper.

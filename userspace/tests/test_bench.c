@@ -197,7 +197,9 @@ static void sample_report(struct bench_report *r)
 	row(r, "kernel", "unmap1", 1000, 200000, 0, 1, false);
 	row(r, "window", "unmap", 1000, 10000, 0, 1, false);
 	r->rows[r->nr - 1].window = true;
-	r->rows[r->nr - 1].full_flushes = 1;
+	r->rows[r->nr - 1].windows = 2;
+	r->rows[r->nr - 1].window_min = 256;
+	r->rows[r->nr - 1].full_flushes = 2;
 	row(r, "window", "protect", 1000, 100000, 0, 1, false);
 	row(r, "linux", "vmap", 1000, 300000, 0, 1, false);	/* 300 ns */
 	row(r, "linux", "vm_map_ram", 1000, 150000, 0, 1, false);
@@ -316,7 +318,7 @@ DEFINE_TEST(bench_text_output)
 	EXPECT_CONTAINS(s, "     10/8 ");
 	EXPECT_CONTAINS(s, "ioctl    map x256 ");
 	EXPECT_CONTAINS(s, "scaling  map 2t ");
-	EXPECT_CONTAINS(s, "space loaded");
+	EXPECT_CONTAINS(s, "space loaded, 2 windows (smallest 256 pages)");
 	EXPECT_CONTAINS(s, "regions 512 GiB apart");
 	EXPECT_CONTAINS(s, "Flush cost curve");
 	EXPECT_CONTAINS(s, "   1        900     900.0       1     0       3000");
@@ -355,6 +357,9 @@ DEFINE_TEST(bench_json_output)
 			"\"q1\": 50000, \"median\": 50000, \"q3\": 50000, "
 			"\"max\": 50001}");
 	EXPECT_CONTAINS(s, "\"table_pages\": 10, \"table_pages_min\": 8");
+	EXPECT_CONTAINS(s, "\"loaded\": true, \"windows\": 2, "
+			"\"window_min\": 256, \"separate\"");
+	EXPECT_CONTAINS(s, "\"loaded\": false, \"separate\"");
 	EXPECT_CONTAINS(s, "\"ns_per_page\": null, \"ns\": null");
 	EXPECT_CONTAINS(s, "refuses \\\"more\\\" pages");
 	EXPECT_CONTAINS(s, "{\"kind\": \"ratio\", \"name\": \"map: best Linux "
@@ -456,6 +461,7 @@ DEFINE_TEST(bench_cli_fake_run)
 			"\"page_size\": \"4k\", \"n\": 512, \"reps\": 2, "
 			"\"batch\": 16, \"threads\": 1, \"cursors\": 32");
 	EXPECT_CONTAINS(out, "\"experiment\": \"user\", \"op\": \"munmap\"");
+	EXPECT_NOT_CONTAINS(out, "\"windows\"");
 	EXPECT_CONTAINS(err, "bench: kernel   4k N=512     2 reps\n");
 	free(out);
 	free(err);

@@ -72,6 +72,8 @@ DEFINE_TEST(bench_load_round_trip)
 	w->create_max = 1234;
 	w = add(&a, "window", "unmap1", 512, 1, 2, 3);
 	w->window = true;
+	w->windows = 3;
+	w->window_min = 128;
 	w->invlpg = 512;
 	w->full_flushes = 1;
 	w->ipis = 2;
