@@ -279,6 +279,10 @@ static u64 vmc_flush_req_pages(const struct vmc_flush_req *req)
 	return pages;
 }
 
+#ifdef VMC_TESTING
+atomic_t vmc_test_remote_flushes = ATOMIC_INIT(0);
+#endif
+
 /**
  * vmc_arch_flush() - flush a space's translations on every CPU
  * @req: what to flush
@@ -312,6 +316,9 @@ void vmc_arch_flush(const struct vmc_flush_req *req)
 		put_cpu();
 		return;
 	}
+#ifdef VMC_TESTING
+	atomic_inc(&vmc_test_remote_flushes);
+#endif
 	t0 = local_clock();
 	if (!irqs_disabled()) {
 		smp_call_function_many(active, vmc_flush_ipi, (void *)req, true);

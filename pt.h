@@ -159,6 +159,8 @@ static inline void __vmc_stat_max(struct vmc_space *space, size_t offset,
  */
 #ifdef VMC_TESTING
 extern bool vmc_test_skip_flush;
+/* Dispatches that found another CPU with the space loaded (arch_x86.c). */
+extern atomic_t vmc_test_remote_flushes;
 extern int vmc_test_fail_node_alloc;
 void vmc_test_set_frame_ref(struct vmc_frame *frame, u64 ref);
 void vmc_test_cursor_drop_pool(struct vmc_cursor *c);

@@ -361,8 +361,9 @@ static void tlb_unmap_batching(struct kunit *test)
 
 /*
  * A detached subtree and the frames it maps are released only after the
- * flush and a grace period: while the cursor (an RCU reader) lives, the
- * node and the references are still there.
+ * flush and a grace period: while the cursor lives, the node and the
+ * references are still there: the unmap only queues its flush, and the
+ * cursor dispatches it, then queues the releases, when it is destroyed.
  */
 static void tlb_nodes_freed_after_grace_period(struct kunit *test)
 {
@@ -500,6 +501,7 @@ static int tlb_remote_window_fn(struct vmc_space *space, void *arg)
 {
 	struct tlb_remote *r = arg;
 	u64 deadline = ktime_get_ns() + 5 * NSEC_PER_SEC;
+	int remote = atomic_read(&vmc_test_remote_flushes);
 	struct vt_walk w;
 	char x;
 
@@ -514,12 +516,12 @@ static int tlb_remote_window_fn(struct vmc_space *space, void *arg)
 		cpu_relax();
 	}
 	/*
-	 * And a little longer, so that the other CPU reaches its dispatch
-	 * while we are still in active_cpus: leaving at once races with it
-	 * (seen under Bochs), and then no IPI is needed or sent.
+	 * And until its dispatch has found us in active_cpus: leaving at
+	 * once races with it (seen under Bochs; a fixed 20 ms lost to a host
+	 * that took the other vCPU away), and then no IPI is needed or sent.
 	 */
-	deadline = ktime_get_ns() + 20 * NSEC_PER_MSEC;
-	while (r->saw_clear && ktime_get_ns() < deadline)
+	while (r->saw_clear && ktime_get_ns() < deadline &&
+	       atomic_read(&vmc_test_remote_flushes) == remote)
 		cpu_relax();
 	/* The flush cannot have completed: we are still loaded. */
 	r->ref_while_loaded = vmc_frame_refcount(r->frame);

@@ -2271,8 +2271,9 @@ void settle(void)
 	struct dbg_stats zero, last;
 
 	memset(&zero, 0, sizeof(zero));
-	if (!dbg_wait_back(&zero, 2000, &last) && last.ok && !noted) {
-		printf("# %s: module-wide frames %lld, table_pages %lld, pinned_pages %lld at the start (not 0 after 2 s)\n",
+	/* Frees wait for RCU grace periods: ample time on a loaded host. */
+	if (!dbg_wait_back(&zero, 10000, &last) && last.ok && !noted) {
+		printf("# %s: module-wide frames %lld, table_pages %lld, pinned_pages %lld at the start (not 0 after 10 s)\n",
 		       g_cur, dbg_get(&last, "frames"), dbg_get(&last, "table_pages"),
 		       dbg_get(&last, "pinned_pages"));
 		noted = true;

@@ -16,9 +16,10 @@
  * huge UNMAP of everything, whose deferred frees run after one flush.
  *
  * Then VMC_IOC_STATS of the space and VMC_IOC_STATS_GLOBAL report the
- * maxima: the longest activation window (interrupts off) and the longest
- * flush dispatch (preemption off) must stay under 10 ms, and the longest
- * stretch a cursor ran without offering the CPU under 20 ms.
+ * maxima: the space's longest activation window (interrupts off) and
+ * longest flush dispatch (preemption off) must stay under 10 ms, and its
+ * longest stretch a cursor ran without offering the CPU under 20 ms; the
+ * module's, over every test of the boot, under 100 ms (MODULE_LIMIT_NS).
  *
  * Copyright (C) 2026 The vmcursor authors
  */
@@ -38,6 +39,14 @@
  * 7 ms on the debug one (an offer every 4096 entries gave 22 and 82 ms).
  */
 #define NOSCHED_LIMIT_NS	(20ull * 1000 * 1000)
+/*
+ * The module-wide maxima span every earlier test of the boot (the fuzzer's
+ * tens of thousands of windows among them), and under TCG any time the
+ * host took a vCPU away counts as the guest's: the bounds above are for
+ * this case's own space; module-wide, only stalls of a kind the issue saw
+ * (seconds) fail.
+ */
+#define MODULE_LIMIT_NS		(100ull * 1000 * 1000)
 #define DENSE_BASE	(1ull << 40)		/* 1 TiB: above the empty tables */
 #define WALK_SECONDS	30			/* the 4096-op batch, at most */
 #define THREAD_SECONDS	15
@@ -279,21 +288,23 @@ static void phase(struct stall *s, const char *what, struct vmc_stats *prev)
 	*prev = st;
 }
 
-static void report(const char *what, const struct vmc_stats *st)
+static void report(const char *what, const struct vmc_stats *st,
+		   uint64_t limit, uint64_t nosched_limit)
 {
 	note("%s: max_window_ns %llu (interrupts off), max_dispatch_ns %llu (preemption off), max_nosched_ns %llu (no reschedule offer)",
 	     what, (unsigned long long)st->out_max_window_ns,
 	     (unsigned long long)st->out_max_dispatch_ns,
 	     (unsigned long long)st->out_max_nosched_ns);
-	if (st->out_max_window_ns >= STALL_LIMIT_NS)
-		diag("%s: an activation window kept interrupts off for %.2f ms (limit 10 ms)",
-		     what, (double)st->out_max_window_ns / 1e6);
-	if (st->out_max_dispatch_ns >= STALL_LIMIT_NS)
-		diag("%s: a flush dispatch kept preemption off for %.2f ms (limit 10 ms)",
-		     what, (double)st->out_max_dispatch_ns / 1e6);
-	if (st->out_max_nosched_ns >= NOSCHED_LIMIT_NS)
-		diag("%s: a cursor ran %.2f ms without offering the CPU (limit 20 ms)",
-		     what, (double)st->out_max_nosched_ns / 1e6);
+	if (st->out_max_window_ns >= limit)
+		diag("%s: an activation window kept interrupts off for %.2f ms (limit %.0f ms)",
+		     what, (double)st->out_max_window_ns / 1e6, (double)limit / 1e6);
+	if (st->out_max_dispatch_ns >= limit)
+		diag("%s: a flush dispatch kept preemption off for %.2f ms (limit %.0f ms)",
+		     what, (double)st->out_max_dispatch_ns / 1e6, (double)limit / 1e6);
+	if (st->out_max_nosched_ns >= nosched_limit)
+		diag("%s: a cursor ran %.2f ms without offering the CPU (limit %.0f ms)",
+		     what, (double)st->out_max_nosched_ns / 1e6,
+		     (double)nosched_limit / 1e6);
 }
 
 static void case_stall(const void *arg)
@@ -395,9 +406,10 @@ static void case_stall(const void *arg)
 	phase(&s, "the huge unmap", &prev);
 	check_clean(s.vm, "after the huge unmap");
 	if (want("STATS of the space", stats(s.vm, false, &st), 0))
-		report("space", &st);
+		report("space", &st, STALL_LIMIT_NS, NOSCHED_LIMIT_NS);
 	if (want("STATS_GLOBAL", stats(s.vm, true, &st), 0))
-		report("module", &st);
+		report("module, every test of this boot", &st, MODULE_LIMIT_NS,
+		       MODULE_LIMIT_NS);
 close:
 	vmcl_close(s.vm);
 out:

@@ -313,7 +313,98 @@ static bool is_range_op(enum stmt_kind kind)
 	       kind == ST_PROTECT_RANGE;
 }
 
-/* A cursor block: one VMC_IOC_BATCH, then one result per op. */
+/* Where op @op with result @res left the cursor, which stood at @va. */
+static uint64_t cursor_after(const struct vmc_op *op,
+			     const struct vmc_op_result *res, uint64_t va)
+{
+	if (!(res->flags & VMC_RES_DONE) ||
+	    (op->code == VMC_OP_QUERY && !res->error))
+		return va;
+	if (op->code == VMC_OP_PROTECT_NEXT && (res->flags & VMC_RES_FOUND))
+		return res->end;
+	return res->va;	/* after the op, or where a failed one stopped */
+}
+
+/*
+ * The ops that bring a new cursor to @va: a jump; at the range's end,
+ * where no jump goes, a jump to its last page and a find_next over that
+ * page, which ends at the end when the page is empty. Returns how many.
+ */
+static uint32_t resume_prefix(const struct stmt *cur, uint64_t va,
+			      struct vmc_op *op)
+{
+	memset(op, 0, 2 * sizeof(*op));
+	op[0].code = VMC_OP_JUMP;
+	op[0].va = va < cur->end ? va : cur->end - 4096;
+	if (va < cur->end)
+		return 1;
+	op[1].code = VMC_OP_FIND_NEXT;
+	op[1].len = 4096;
+	return 2;
+}
+
+/* Whether the prefix ran and left the cursor where it should. */
+static bool resume_prefix_ok(const struct vmc_op_result *res, uint32_t p,
+			     uint32_t done)
+{
+	if (done < p + 1 || res[0].error)
+		return false;
+	return p == 1 || (!res[1].error && !(res[1].flags & VMC_RES_FOUND));
+}
+
+/*
+ * The kernel ends a batch after VMC_BATCH_MAX_NS or VMC_BATCH_MAX_STEPS so
+ * that other cursors over the range do not wait long: on a slow or busy
+ * machine a long block can be cut. Run the rest in new batches, each first
+ * bringing its cursor to where the last left off (the range is not held
+ * in between). Not past a stop on error, nor when the cursor cannot be
+ * brought back there (at the range's end with its last page mapped) or a
+ * batch makes no progress: those ops stay not run, and @why says so.
+ * Returns the ops run in all; fills @res.
+ */
+static uint32_t resume_cursor(struct exec *x, const struct stmt *cur,
+			      const struct vmc_op *ops,
+			      struct vmc_op_result *res, uint32_t done,
+			      char *why, size_t len)
+{
+	uint32_t n = (uint32_t)cur->nops, i = 0, p;
+	struct vmc_op *more = NULL;
+	struct vmc_op_result *mres = NULL;
+	uint64_t va = cur->start;
+
+	while (done && done < n && !(cur->stop && res[done - 1].error)) {
+		struct vmc_batch b = {
+			.size = sizeof(b), .flags = cur->stop ? VMC_BATCH_STOP_ON_ERROR : 0,
+			.start = cur->start, .end = cur->end,
+			.op_size = sizeof(*ops), .result_size = sizeof(*res),
+		};
+
+		for (; i < done; i++)
+			va = cursor_after(&ops[i], &res[i], va);
+		snprintf(why, len, "the kernel ended the batch early (its time "
+			 "or step limit) with the cursor at 0x%llx, and a new "
+			 "batch could not go on from there", (unsigned long long)va);
+		if (!more) {
+			more = xcalloc(n + 2, sizeof(*more));
+			mres = xcalloc(n + 2, sizeof(*mres));
+		}
+		p = resume_prefix(cur, va, more);
+		memcpy(&more[p], &ops[done], (n - done) * sizeof(*ops));
+		b.nr_ops = n - done + p;
+		b.ops = (uintptr_t)more;
+		b.results = (uintptr_t)mres;
+		if (vmcl_ioctl_batch(x->be, &b) ||
+		    !resume_prefix_ok(mres, p, b.out_nr_done))
+			break;
+		memcpy(&res[done], &mres[p], (b.out_nr_done - p) * sizeof(*res));
+		done += b.out_nr_done - p;
+	}
+	free(more);
+	free(mres);
+	return done;
+}
+
+/* A cursor block: one VMC_IOC_BATCH (more if the kernel cut it short). */
 static size_t run_cursor(struct exec *x, size_t ci)
 {
 	const struct stmt *cur = &x->sc->stmts[ci];
@@ -334,11 +425,13 @@ static size_t run_cursor(struct exec *x, size_t ci)
 	struct result r = { .st = cur };
 	struct known k = known_of(x);
 	bool failed_before = false;
+	char cut[160] = "";
 	size_t i;
 
 	build_batch(x->sc, ci, x->handles, ops, lists);
 	r.err = -vmcl_ioctl_batch(x->be, &b);
-	r.nr_done = b.out_nr_done;
+	r.nr_done = r.err ? 0 : resume_cursor(x, cur, ops, res, b.out_nr_done,
+					      cut, sizeof(cut));
 	finish(x, &r, false);
 	/* Each op runs where the ones before it left the cursor. */
 	k.in_cursor = true;
@@ -351,6 +444,9 @@ static size_t run_cursor(struct exec *x, size_t ci)
 		struct result o = { .st = &x->sc->stmts[ci + 1 + i] };
 
 		op_result(x, o.st, &res[i], &o);
+		/* Not run, and not for an earlier failure: the batch was cut. */
+		if (o.skipped && !(cur->stop && failed_before) && cut[0])
+			snprintf(o.why, sizeof(o.why), "%s", cut);
 		finish_in(x, &o, cur->stop && failed_before, &k);
 		failed_before |= o.err != 0;
 		/* A range op that failed part-way stands after what it did. */

@@ -535,7 +535,7 @@ static void text_error(FILE *f, const struct script *sc,
 	errno_text(r->err, ebuf);
 	errno_text(r->st->expect, xbuf);
 	if (r->skipped)
-		fputs("the kernel did not run this op", f);
+		fputs(r->why[0] ? r->why : "the kernel did not run this op", f);
 	else if (r->err)
 		fprintf(f, "%s (%s)%s%s", r->why[0] ? r->why : strerror(r->err),
 			ebuf, r->cause.text[0] ? " - " : "", r->cause.text);
@@ -987,6 +987,8 @@ void print_result_json(FILE *out, const struct result *r)
 	json_kv_bool(&j, "ok", result_ok(r));
 	if (r->skipped) {
 		json_kv_bool(&j, "skipped", true);
+		if (r->why[0])
+			json_kv_string(&j, "error", r->why);
 	} else if (r->err) {
 		errno_text(r->err, ebuf);
 		json_kv_string(&j, "errno", ebuf);

@@ -663,11 +663,12 @@ struct bad_transport {
 	struct vmcl_transport t;	/* first: the interface */
 	struct vmcl_transport *fake;
 	int mode;
+	uint32_t cut;			/* CUT: ops per batch */
 };
 
 enum {
 	BAD_DUMP_STUCK, BAD_DUMP_OVERLAP, BAD_RESULT_ERROR, BAD_HANDLE_ZERO,
-	BAD_NOT_RUN, ROOT_PADDR,
+	BAD_NOT_RUN, ROOT_PADDR, CUT,
 };
 
 static struct vmcl_transport *inner(struct vmcl_transport *t)
@@ -701,11 +702,33 @@ static int bad_frame_drop(struct vmcl_transport *t, struct vmc_frame_drop *a)
 	return inner(t)->ops->frame_drop(inner(t), a);
 }
 
+/*
+ * A kernel that ends every batch after ->cut ops, as VMC_BATCH_MAX_NS does
+ * on a slow machine: the ops after them do not run, their results stay 0.
+ */
+static int cut_batch(struct vmcl_transport *t, struct vmc_batch *a)
+{
+	uint32_t n = a->nr_ops, cut = ((struct bad_transport *)t)->cut;
+	int err;
+
+	if (n <= cut)
+		return inner(t)->ops->batch(inner(t), a);
+	memset((void *)(uintptr_t)a->results, 0, (size_t)n * a->result_size);
+	a->nr_ops = cut;
+	err = inner(t)->ops->batch(inner(t), a);
+	a->nr_ops = n;
+	return err;
+}
+
 static int bad_batch(struct vmcl_transport *t, struct vmc_batch *a)
 {
 	struct vmc_op_result *res =
 		(struct vmc_op_result *)(uintptr_t)a->results;
-	int err = inner(t)->ops->batch(inner(t), a);
+	int err;
+
+	if (bad_mode(t) == CUT)
+		return cut_batch(t, a);
+	err = inner(t)->ops->batch(inner(t), a);
 
 	if (!err && a->nr_ops && bad_mode(t) == BAD_RESULT_ERROR)
 		res[0].error = 5;	/* positive: not an errno */
@@ -780,6 +803,15 @@ static struct vmcl *bad_new(int mode)
 	b->mode = mode;
 	if (!b->fake || vmcl_open_transport(&b->t, &h))
 		abort();
+	return h;
+}
+
+/* A kernel that ends every batch after @cut ops (cut_batch()). */
+static struct vmcl *cut_new(uint32_t cut)
+{
+	struct vmcl *h = bad_new(CUT);
+
+	((struct bad_transport *)vmcl_transport(h))->cut = cut;
 	return h;
 }
 
@@ -888,7 +920,74 @@ DEFINE_TEST(bad_kernel_op_not_run)
 	run_script("cursor 0 4k\nva\nquery\nend\n", &o, &r);
 	EXPECT_U64(r.failed, 1);
 	EXPECT_CONTAINS(r.out, "   1: cursor         0x0..0x1000  2 ops, 1 ran\n");
-	EXPECT_CONTAINS(r.err, "t.vmc:3: query: the kernel did not run this op\n");
+	EXPECT_CONTAINS(r.err, "t.vmc:3: query: the kernel ended the batch early "
+			"(its time or step limit) with the cursor at 0x0, and "
+			"a new batch could not go on from there\n");
+	run_free(&r);
+	vmcl_close(o.be);
+}
+
+/*
+ * A block the kernel cuts short is resumed where the cursor stood: the
+ * output is the same as from one batch (moves, finds, protect_next's end,
+ * queries that do not move, failed ops that change nothing, a stop).
+ */
+DEFINE_TEST(exec_cut_batches_resumed)
+{
+	static const char *const scripts[] = {
+		"frame a\nframe b 2m\ncursor 0 8m\nmap a rw\nmap a r\nva\n"
+		"jump 0\nfind_next 4m\nquery\nva\nprotect_next 64k -w\nva\n"
+		"query\njump 5m\nva\njump 2m\nmap b rw\nva\njump 0\nunmap 8k\n"
+		"va\nquery\nfind_next 4m\nva\nend\ndump\n",
+		"frame a\ncursor 0 64k stop\nmap a rw\nmap a rw\nmap a rw\n"
+		"jump 1\nquery\nva\nend\n",
+		"frame a\ncursor 0 16k\nmap a rw\nmap a rw\nva\nquery\nva\n"
+		"end\n",
+		/* Queries report the leaf or absent block around va. */
+		"frame b 2m\ncursor 0 8m\njump 2m\nmap b rw\njump 3m\nquery\n"
+		"va\nquery\nva\njump 5m\nquery\nva\nquery\nva\nend\n",
+		/* At the end, the last page empty: resumed there too. */
+		"frame a\ncursor 0 16k\nmap a rw\nunmap 12k\nva\nquery\njump 0\n"
+		"query\nva\nend\n",
+	};
+	uint32_t k;
+	size_t i;
+
+	/* Every op of the first 12 is the last of a first batch for some k. */
+	for (i = 0; i < ARRAY_SIZE(scripts); i++)
+		for (k = 3; k <= 12; k++) {
+			struct run_opts o = { .be = cut_new(k) };
+			struct run one, cut;
+
+			run_script(scripts[i], NULL, &one);
+			run_script(scripts[i], &o, &cut);
+			EXPECT_STR(cut.out, one.out);
+			EXPECT_STR(cut.err, one.err);
+			EXPECT_U64(cut.failed, one.failed);
+			run_free(&one);
+			run_free(&cut);
+			vmcl_close(o.be);
+		}
+}
+
+/*
+ * Cut with the cursor at the range's end and the last page mapped: no new
+ * cursor can be brought there without changing anything.
+ */
+DEFINE_TEST(exec_cut_at_range_end)
+{
+	struct run_opts o = { .be = cut_new(3) };
+	struct run r;
+
+	run_script("frame b 2m\ncursor 0 2m\nmap b rw\nva\nva\njump 0\nva\n"
+		   "end\n", &o, &r);
+	EXPECT_U64(r.failed, 2);
+	EXPECT_CONTAINS(r.out, "   2: cursor         0x0..0x200000  5 ops, 3 ran\n");
+	EXPECT_CONTAINS(r.out, "   5:   va           0x200000\n");
+	EXPECT_CONTAINS(r.err, "t.vmc:6: jump: the kernel ended the batch "
+			"early (its time or step limit) with the cursor at "
+			"0x200000, and a new batch could not go on from there\n");
+	EXPECT_CONTAINS(r.err, "t.vmc:7: va: the kernel ended the batch early");
 	run_free(&r);
 	vmcl_close(o.be);
 }
@@ -1141,6 +1240,8 @@ void register_exec_tests(void)
 	TEST(bad_kernel_positive_op_error);
 	TEST(bad_kernel_handle_zero);
 	TEST(bad_kernel_op_not_run);
+	TEST(exec_cut_batches_resumed);
+	TEST(exec_cut_at_range_end);
 	TEST(random_scripts_never_crash);
 	t_register("example_demo_runs_clean", test_example,
 		   "examples/demo.vmc");
