@@ -391,6 +391,8 @@ static uint32_t resume_cursor(struct exec *x, const struct stmt *cur,
 		p = resume_prefix(cur, va, more);
 		memcpy(&more[p], &ops[done], (n - done) * sizeof(*ops));
 		b.nr_ops = n - done + p;
+		if (b.nr_ops > VMC_MAX_BATCH_OPS)	/* the rest: next time */
+			b.nr_ops = VMC_MAX_BATCH_OPS;
 		b.ops = (uintptr_t)more;
 		b.results = (uintptr_t)mres;
 		if (vmcl_ioctl_batch(x->be, &b) ||
