@@ -307,12 +307,6 @@ static void op_result(struct exec *x, const struct stmt *st,
 		r->frame = name_of(x, res->handle);
 }
 
-static bool is_range_op(enum stmt_kind kind)
-{
-	return kind == ST_MAP_RANGE || kind == ST_MAP_FRAMES ||
-	       kind == ST_PROTECT_RANGE;
-}
-
 /* Where op @op with result @res left the cursor, which stood at @va. */
 static uint64_t cursor_after(const struct vmc_op *op,
 			     const struct vmc_op_result *res, uint64_t va)
@@ -322,7 +316,8 @@ static uint64_t cursor_after(const struct vmc_op *op,
 		return va;
 	if (op->code == VMC_OP_PROTECT_NEXT && (res->flags & VMC_RES_FOUND))
 		return res->end;
-	return res->va;	/* after the op, or where a failed one stopped */
+	/* After the op; a failed op stays put, a range op after its part. */
+	return res->va;
 }
 
 /*
@@ -451,13 +446,9 @@ static size_t run_cursor(struct exec *x, size_t ci)
 			snprintf(o.why, sizeof(o.why), "%s", cut);
 		finish_in(x, &o, cur->stop && failed_before, &k);
 		failed_before |= o.err != 0;
-		/* A range op that failed part-way stands after what it did. */
-		if (o.err && !o.skipped && !o.why[0] && is_range_op(o.st->kind))
-			k.va = res[i].va;
-		if (o.err || o.skipped || o.why[0] || o.st->kind == ST_QUERY)
-			continue;
-		k.va = o.st->kind == ST_PROTECT_NEXT &&
-		       (res[i].flags & VMC_RES_FOUND) ? res[i].end : res[i].va;
+		/* What the tool itself found wrong tells nothing of where. */
+		if (!o.why[0])
+			k.va = cursor_after(&ops[i], &res[i], k.va);
 	}
 	free(ops);
 	free(res);
